@@ -1,0 +1,5 @@
+export * from './reference.schema.ts';
+export * from './organizations.schema.ts';
+export * from './projects.schema.ts';
+export * from './ledger.schema.ts';
+export * from './tallies.schema.ts';

@@ -1,0 +1,5 @@
+export * from './common.ts';
+export * from './reference.ts';
+export * from './organizations.ts';
+export * from './projects.ts';
+export * from './ledger.ts';

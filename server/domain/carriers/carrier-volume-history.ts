@@ -1,0 +1,25 @@
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../../db/client.ts';
+import { CarrierVolumeParams } from '../../contracts/ledger.ts';
+import type { Ctx } from '../context.ts';
+import { DomainError, parseInput } from '../errors.ts';
+import { iso } from '../ledger/pickup-rows.ts';
+import { unknownCodeIssues } from '../reference/load-reference.ts';
+
+/** Every revision a carrier made to one cell, oldest first. */
+export async function carrierVolumeHistory({ ctx, params }: { ctx: Ctx; params: unknown }) {
+  const cell = parseInput(CarrierVolumeParams, params);
+  const issues = unknownCodeIssues(ctx.reference, cell);
+  if (issues.length) throw DomainError.validation(issues);
+  const rows = rowsOf<{ revision: number; parcels: number; reported_at: Date | string; reported_by: string }>(
+    await ctx.db.execute(sql`
+      SELECT revision, parcels, reported_at, reported_by FROM carrier_volume_revisions
+      WHERE product_code = ${cell.productCode} AND business_date = ${cell.date}::date
+        AND town_code = ${cell.townCode} AND carrier_code = ${cell.carrierCode}
+      ORDER BY revision`),
+  );
+  return {
+    ...cell,
+    items: rows.map((r) => ({ revision: r.revision, parcels: Number(r.parcels), reportedAt: iso(r.reported_at), reportedBy: r.reported_by })),
+  };
+}

@@ -1,0 +1,31 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rowsOf } from '../../../db/client.ts';
+import { PickupListQuery, type PickupView } from '../../contracts/ledger.ts';
+import { IdParams } from '../../contracts/common.ts';
+import type { Ctx } from '../context.ts';
+import { DomainError, parseInput } from '../errors.ts';
+import { pickupViewColumns, pickupViewFrom, selectPickupsByIds, toPickupView, type PickupRow } from './pickup-rows.ts';
+
+export async function listPickups({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<{ items: PickupView[] }> {
+  const q = parseInput(PickupListQuery, query);
+  const where: SQL[] = [sql`true`];
+  if (q.cooperativeId) where.push(sql`p.cooperative_id = ${q.cooperativeId}::uuid`);
+  if (q.townCode) where.push(sql`p.town_code = ${q.townCode}`);
+  if (q.carrierCode) where.push(sql`p.carrier_code = ${q.carrierCode}`);
+  if (q.productCode) where.push(sql`p.product_code = ${q.productCode}`);
+  if (q.from) where.push(sql`p.business_date >= ${q.from}::date`);
+  if (q.to) where.push(sql`p.business_date <= ${q.to}::date`);
+  const rows = rowsOf<PickupRow>(
+    await ctx.db.execute(sql`SELECT ${pickupViewColumns} FROM ${pickupViewFrom}
+      WHERE ${sql.join(where, sql` AND `)}
+      ORDER BY p.picked_up_at DESC, p.id LIMIT ${q.limit}`),
+  );
+  return { items: rows.map(toPickupView) };
+}
+
+export async function getPickup({ ctx, id }: { ctx: Ctx; id: string }): Promise<PickupView> {
+  parseInput(IdParams, { id });
+  const [row] = rowsOf<PickupRow>(await ctx.db.execute(selectPickupsByIds([id])));
+  if (!row) throw DomainError.notFound(`Pickup ${id}`);
+  return toPickupView(row);
+}

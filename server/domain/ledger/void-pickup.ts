@@ -1,0 +1,38 @@
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../../db/client.ts';
+import { VoidInput, type PickupView } from '../../contracts/ledger.ts';
+import { IdParams } from '../../contracts/common.ts';
+import type { Ctx } from '../context.ts';
+import { DomainError, parseInput } from '../errors.ts';
+import { withRetry } from '../transaction.ts';
+import { selectPickupsByIds, toPickupView, type PickupRow } from './pickup-rows.ts';
+import { loggedDeltaCtes, pickSlot } from './tally-sql.ts';
+
+/**
+ * Voids a pickup by appending a reversal (reason and author) and taking its parcels
+ * out of the tallies, in one statement. Voiding an already-voided pickup changes nothing.
+ */
+export async function voidPickup({ ctx, id, input }: { ctx: Ctx; id: string; input: unknown }): Promise<{ voided: boolean; pickup: PickupView }> {
+  parseInput(IdParams, { id });
+  const { reason } = parseInput(VoidInput, input);
+  const result = await withRetry(() =>
+    ctx.db.execute(sql`
+    WITH rev AS (
+      INSERT INTO pickup_reversals (pickup_id, reason, reversed_by)
+      SELECT id, ${reason}, ${ctx.actor.label} FROM pickups WHERE id = ${id}::uuid
+      ON CONFLICT (pickup_id) DO NOTHING
+      RETURNING pickup_id
+    ),
+    cell_delta AS (
+      SELECT p.product_code, p.business_date, p.town_code, p.carrier_code, sum(p.parcels)::bigint AS parcels
+      FROM pickups p JOIN rev ON rev.pickup_id = p.id
+      GROUP BY p.product_code, p.business_date, p.town_code, p.carrier_code
+    ),
+    ${loggedDeltaCtes(pickSlot(), 'remove')}
+    SELECT count(*)::int AS n FROM rev`),
+  );
+  const voided = (rowsOf<{ n: number }>(result)[0]?.n ?? 0) > 0;
+  const [row] = rowsOf<PickupRow>(await ctx.db.execute(selectPickupsByIds([id])));
+  if (!row) throw DomainError.notFound(`Pickup ${id}`);
+  return { voided, pickup: toPickupView(row) };
+}

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { DbHandle } from '../../db/client.ts';
+import type { Config } from '../config.ts';
+import type { Clock } from '../domain/context.ts';
+import type { Reference } from '../domain/reference/load-reference.ts';
+import contextPlugin from './plugins/context.ts';
+import errorsPlugin from './plugins/errors.ts';
+import { carrierVolumeRoutes } from './routes/carrier-volumes.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { organizationRoutes } from './routes/organizations.routes.ts';
+import { pickupRoutes } from './routes/pickups.routes.ts';
+import { projectRoutes } from './routes/projects.routes.ts';
+import { referenceRoutes } from './routes/reference.routes.ts';
+import { storageRoutes } from './routes/storage.routes.ts';
+
+export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+const placeholderPage = readFileSync(new URL('../../web/placeholder.html', import.meta.url), 'utf8');
+
+export type AppDeps = {
+  config: Pick<Config, 'bodyLimitBytes' | 'logLevel'>;
+  handle: DbHandle;
+  reference: Reference;
+  clock?: Clock;
+};
+
+/** Registers everything and never listens: main.ts listens, tests inject. */
+export async function buildApp({ config, handle, reference, clock = () => new Date() }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    // Ids in URLs are UUIDs and codes; nothing legitimate is longer.
+    maxParamLength: 200,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: without this, a text/plain body would reach the validators as a string.
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(errorsPlugin);
+  await app.register(contextPlugin, { handle, clock, reference });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Guoyun 果运 API', version: VERSION, description: "Campaign tracker for Yiyuan County's express-delivery-into-villages pilot" },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+
+  await app.register(
+    async (api) => {
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      await api.register(healthRoutes, { version: VERSION });
+      await api.register(referenceRoutes);
+      await api.register(organizationRoutes);
+      await api.register(projectRoutes);
+      await api.register(pickupRoutes);
+      await api.register(storageRoutes);
+      await api.register(carrierVolumeRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  // Until the web app lands, the root serves a small page pointing at the API docs.
+  app.get('/', { schema: { hide: true } }, (_req, reply) => reply.type('text/html; charset=utf-8').send(placeholderPage));
+  return app;
+}

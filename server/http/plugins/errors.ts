@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { ErrorBody, ErrorCode } from '../../contracts/common.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { pgCode } from '../../domain/transaction.ts';
+
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  INVALID_JSON: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INSUFFICIENT_STOCK: 409,
+  CAPACITY_EXCEEDED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+};
+
+// Errors meaning "the database cannot be reached right now": the client should retry.
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
+const UNAVAILABLE_PG_CLASSES = ['08', '57P'];
+
+type Mapped = { status: number; body: ErrorBody };
+
+const body = (code: ErrorCode, message: string, issues?: ErrorBody['error']['issues']): Mapped => ({
+  status: STATUS[code],
+  body: { error: issues?.length ? { code, message, issues } : { code, message } },
+});
+
+/** The one place where errors become HTTP answers. 5xx answers never carry details. */
+export function toHttpError(error: unknown): Mapped {
+  if (error instanceof DomainError) return body(error.code, error.message, error.issues);
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = (error as { validationContext?: string }).validationContext;
+    const issues = error.validation.map((v) => {
+      const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+      return { path: path || (where === 'body' ? '' : (where ?? '')), message: v.message ?? 'is invalid' };
+    });
+    return body('VALIDATION', where === 'body' || !where ? 'The request has invalid fields' : `The request ${where} has invalid fields`, issues);
+  }
+  const e = error as FastifyError & { code?: string };
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return body('PAYLOAD_TOO_LARGE', 'The request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return body('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return body('INVALID_JSON', 'The request body is empty but declared as JSON');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return body('INVALID_JSON', 'The request body is not valid JSON');
+  }
+  const pg = pgCode(error);
+  if ((e.code && UNAVAILABLE_NODE_CODES.has(e.code)) || (pg && UNAVAILABLE_PG_CLASSES.some((c) => pg.startsWith(c))))
+    return body('UNAVAILABLE', 'The database is unavailable; try again shortly');
+  if (pg === '23505') return body('CONFLICT', 'This record conflicts with one already on record');
+  if (pg?.startsWith('22') || pg === '23514' || pg === '23503') return body('VALIDATION', 'A value is out of range or refers to something unknown');
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    if (e.statusCode === 413) return body('PAYLOAD_TOO_LARGE', 'The request body is too large');
+    if (e.statusCode === 415) return body('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
+    if (e.statusCode === 404) return body('NOT_FOUND', 'Not found');
+    if (e.statusCode === 429) return body('RATE_LIMITED', 'Too many requests');
+    // Other client errors from Fastify's parsers (a body that is not JSON, for one).
+    if (e instanceof SyntaxError || e.code?.startsWith('FST_ERR_CTP')) return body('INVALID_JSON', 'The request body is not valid JSON');
+    return { status: e.statusCode, body: { error: { code: 'VALIDATION', message: 'The request is malformed' } } };
+  }
+  return body('INTERNAL', 'Internal error');
+}
+
+export default fp(
+  async function errorsPlugin(app: FastifyInstance) {
+    app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      const mapped = toHttpError(error);
+      if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+      else request.log.debug({ err: error }, 'request refused');
+      if (mapped.status === 503) reply.header('retry-after', '2');
+      return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
+    });
+    app.setNotFoundHandler((request, reply) => {
+      const mapped = body('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`);
+      return reply.code(404).send(mapped.body);
+    });
+  },
+  { name: 'guoyun-errors' },
+);

@@ -1,0 +1,20 @@
+import { sql } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ErrorBody } from '../../contracts/common.ts';
+import { HealthView } from '../../contracts/reference.ts';
+
+export const healthRoutes: FastifyPluginAsyncZod<{ version: string }> = async (app, opts) => {
+  app.get(
+    '/health',
+    { schema: { tags: ['system'], summary: 'Liveness and database reachability', response: { 200: HealthView, 503: HealthView } } },
+    async (request, reply) => {
+      const { db, databaseKind } = request.ctx;
+      const ok = await Promise.race([
+        db.execute(sql`select 1`).then(() => true, () => false),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref()),
+      ]);
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database: databaseKind, version: opts.version });
+    },
+  );
+  void ErrorBody;
+};
