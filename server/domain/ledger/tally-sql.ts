@@ -27,16 +27,17 @@ export function loggedDeltaCtes(slot: number, change: 'add' | 'remove'): SQL {
     SELECT product_code, business_date, town_code, carrier_code, parcels FROM cell_delta
     ORDER BY product_code, business_date, town_code, carrier_code
     ON CONFLICT (product_code, business_date, town_code, carrier_code)
-    DO UPDATE SET logged_parcels = volume_cells.logged_parcels + excluded.logged_parcels, updated_at = now()`
+    DO UPDATE SET logged_parcels = volume_cells.logged_parcels + excluded.logged_parcels, updated_at = now()
+    RETURNING product_code, business_date, town_code, carrier_code, reported_parcels`
       : sql`UPDATE volume_cells c SET logged_parcels = c.logged_parcels - d.parcels, updated_at = now()
     FROM cell_delta d
     WHERE c.product_code = d.product_code AND c.business_date = d.business_date
-      AND c.town_code = d.town_code AND c.carrier_code = d.carrier_code`;
+      AND c.town_code = d.town_code AND c.carrier_code = d.carrier_code
+    RETURNING c.product_code, c.business_date, c.town_code, c.carrier_code, c.reported_parcels`;
   const sign = change === 'add' ? sql`` : sql`-`;
   return sql`
   upserted_cells AS (
     ${upsert}
-    RETURNING product_code, business_date, town_code, carrier_code, reported_parcels
   ),
   rollup_delta AS (
     SELECT c.product_code, c.business_date, c.town_code, c.carrier_code,
