@@ -34,8 +34,12 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+// C0 (but tab, LF, CR), DEL and C1: U+0080–U+009F are control characters too (U+009B starts a terminal escape).
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+// A lone UTF-16 surrogate cannot be stored as UTF-8: the database would keep U+FFFD instead,
+// so the record would differ from what was sent (and a re-send would then conflict with it).
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Free text typed by people: trimmed, bounded, no control characters. */
 export const Text = (max: number) =>
@@ -44,7 +48,8 @@ export const Text = (max: number) =>
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters');
+    .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters')
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
 
 export const Uuid = z.uuid('must be a UUID');
 export const TownCode = z.string().regex(/^\d{9}$/, 'must be a 9-digit town code such as 370323103');
@@ -54,8 +59,13 @@ export const Instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8
 export const Kilograms = z
   .number('must be a number')
   .positive('must be greater than 0')
+  // Weights are stored to the gram (numeric(14,3)): anything smaller would be kept as 0 kg.
+  .min(0.001, 'must be at least 0.001 kg')
   .max(1e9, 'must be at most 1,000,000,000 kg')
-  .refine(Number.isFinite, 'must be finite');
+  .refine(Number.isFinite, 'must be finite')
+  // …and finer figures would be rounded on storage, so a re-sent record would no longer match
+  // the one kept (409), and taking out what was put in could find too little stock.
+  .refine((kg) => /^\d+(\.\d{1,3})?$/.test(String(kg)), 'must be in whole grams (at most 3 decimal places)');
 
 export const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 

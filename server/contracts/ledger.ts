@@ -42,7 +42,8 @@ export const PickupView = z.object({
 export type PickupView = z.infer<typeof PickupView>;
 export const PickupList = items(PickupView);
 
-export const PickupListQuery = z.object({
+// Strict: a misspelt filter (?town=…) must not silently answer the unfiltered list.
+export const PickupListQuery = z.strictObject({
   cooperativeId: Uuid.optional(),
   townCode: TownCode.optional(),
   carrierCode: Code.optional(),

@@ -62,7 +62,7 @@ export const ProgressView = z.object({
 });
 export type ProgressView = z.infer<typeof ProgressView>;
 
-export const ReconciliationQuery = z.object({ projectId: Uuid });
+export const ReconciliationQuery = z.strictObject({ projectId: Uuid });
 export const ReconciliationCell = z.object({
   date: z.string(),
   townCode: z.string(),

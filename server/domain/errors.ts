@@ -24,8 +24,15 @@ export class DomainError extends Error {
 }
 
 export function issuesFromZod(error: z.ZodError, prefix: (string | number)[] = []): ErrorIssue[] {
-  return error.issues.map((i) => ({ path: [...prefix, ...i.path].map(String).join('.'), message: i.message }));
+  return error.issues.flatMap((i) => {
+    const at = (...more: PropertyKey[]) => [...prefix, ...i.path, ...more].map(String).join('.');
+    // Zod reports unknown fields once, at the enclosing object; the client needs each field named.
+    if (i.code === 'unrecognized_keys') return i.keys.map((key) => ({ path: at(key), message: UNKNOWN_FIELD }));
+    return [{ path: at(), message: i.message }];
+  });
 }
+
+export const UNKNOWN_FIELD = 'is not a known field';
 
 /** `schema.parse` that fails with a DomainError carrying field-level issues. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {

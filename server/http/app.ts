@@ -8,7 +8,7 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../domain/context.ts';
 import type { Reference } from '../domain/reference/load-reference.ts';
 import contextPlugin from './plugins/context.ts';
-import errorsPlugin from './plugins/errors.ts';
+import errorsPlugin, { sendError } from './plugins/errors.ts';
 import { carrierVolumeRoutes } from './routes/carrier-volumes.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { organizationRoutes } from './routes/organizations.routes.ts';
@@ -34,6 +34,9 @@ export async function buildApp({ config, handle, reference, clock = () => new Da
     bodyLimit: config.bodyLimitBytes,
     // Ids in URLs are UUIDs and codes; nothing legitimate is longer.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A badly encoded or overlong URL fails in the router, before the error handler is reached;
+    // without this Fastify answers in its own shape (and 414 for a long parameter).
+    frameworkErrors: sendError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -4,10 +4,14 @@ import { PickupListQuery, type PickupView } from '../../contracts/ledger.ts';
 import { IdParams } from '../../contracts/common.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
+import { unknownCodeIssues } from '../reference/load-reference.ts';
 import { pickupViewColumns, pickupViewFrom, selectPickupsByIds, toPickupView, type PickupRow } from './pickup-rows.ts';
 
 export async function listPickups({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<{ items: PickupView[] }> {
   const q = parseInput(PickupListQuery, query);
+  // An unknown code can match nothing; say so rather than answer an empty list that looks like "no pickups yet".
+  const issues = unknownCodeIssues(ctx.reference, q);
+  if (issues.length) throw DomainError.validation(issues, 'The request querystring has invalid fields');
   const where: SQL[] = [sql`true`];
   if (q.cooperativeId) where.push(sql`p.cooperative_id = ${q.cooperativeId}::uuid`);
   if (q.townCode) where.push(sql`p.town_code = ${q.townCode}`);

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody, ErrorCode } from '../../contracts/common.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { DomainError, UNKNOWN_FIELD } from '../../domain/errors.ts';
 import { pgCode } from '../../domain/transaction.ts';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -37,9 +37,13 @@ export function toHttpError(error: unknown): Mapped {
   if (error instanceof DomainError) return body(error.code, error.message, error.issues);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as { validationContext?: string }).validationContext;
-    const issues = error.validation.map((v) => {
+    const issues = error.validation.flatMap((v) => {
       const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-      return { path: path || (where === 'body' ? '' : (where ?? '')), message: v.message ?? 'is invalid' };
+      // Zod reports unknown fields once, at the enclosing object; the client needs each field named.
+      const keys = (v.params as { keys?: unknown }).keys;
+      if (v.keyword === 'unrecognized_keys' && Array.isArray(keys))
+        return keys.map((key) => ({ path: path ? `${path}.${String(key)}` : String(key), message: UNKNOWN_FIELD }));
+      return [{ path: path || (where === 'body' ? '' : (where ?? '')), message: v.message ?? 'is invalid' }];
     });
     return body('VALIDATION', where === 'body' || !where ? 'The request has invalid fields' : `The request ${where} has invalid fields`, issues);
   }
@@ -53,6 +57,11 @@ export function toHttpError(error: unknown): Mapped {
       return body('INVALID_JSON', 'The request body is empty but declared as JSON');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return body('INVALID_JSON', 'The request body is not valid JSON');
+    // Raised by the router before any route runs (see frameworkErrors in app.ts).
+    case 'FST_ERR_BAD_URL':
+      return body('VALIDATION', 'The URL is not validly percent-encoded');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return body('VALIDATION', 'A URL path parameter is too long');
   }
   const pg = pgCode(error);
   if ((e.code && UNAVAILABLE_NODE_CODES.has(e.code)) || (pg && UNAVAILABLE_PG_CLASSES.some((c) => pg.startsWith(c))))
@@ -71,15 +80,18 @@ export function toHttpError(error: unknown): Mapped {
   return body('INTERNAL', 'Internal error');
 }
 
+/** Sends any error as the standard error body. Also Fastify's `frameworkErrors`, for errors raised before routing. */
+export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const mapped = toHttpError(error);
+  if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.debug({ err: error }, 'request refused');
+  if (mapped.status === 503) reply.header('retry-after', '2');
+  return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
+}
+
 export default fp(
   async function errorsPlugin(app: FastifyInstance) {
-    app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-      const mapped = toHttpError(error);
-      if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
-      else request.log.debug({ err: error }, 'request refused');
-      if (mapped.status === 503) reply.header('retry-after', '2');
-      return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
-    });
+    app.setErrorHandler(sendError);
     app.setNotFoundHandler((request, reply) => {
       const mapped = body('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`);
       return reply.code(404).send(mapped.body);
