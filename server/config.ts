@@ -16,7 +16,14 @@ const EnvSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   BODY_LIMIT_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).default(2 * 1024 * 1024)),
+  ADMIN_USERNAME: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$/).default('admin')),
+  ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
+  DEMO: z.preprocess(emptyAsUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
+  COOKIE_SECURE: z.preprocess(emptyAsUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
+  SESSION_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(24 * 90).default(24 * 14)),
 });
+
+const flag = (v: string) => v === '1' || v === 'true';
 
 export type Config = {
   port: number;
@@ -26,12 +33,20 @@ export type Config = {
   databasePoolMax: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   bodyLimitBytes: number;
+  adminUsername: string;
+  /** Unset: a first start generates one and prints it once. */
+  adminPassword: string | undefined;
+  /** Seed demo accounts and a season of demo data (also `npm start -- --demo`). */
+  demo: boolean;
+  /** Mark the session cookie Secure; turn on when served over HTTPS. */
+  cookieSecure: boolean;
+  sessionHours: number;
 };
 
 export class ConfigError extends Error {}
 
 /** The only place that reads the environment; everything else receives a Config. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, argv: readonly string[] = []): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -46,5 +61,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databasePoolMax: e.DATABASE_POOL_MAX,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    adminUsername: e.ADMIN_USERNAME,
+    adminPassword: e.ADMIN_PASSWORD,
+    demo: flag(e.DEMO) || argv.includes('--demo'),
+    cookieSecure: flag(e.COOKIE_SECURE),
+    sessionHours: e.SESSION_HOURS,
   };
 }

@@ -1,10 +1,31 @@
 import { loadConfig } from './config.ts';
+import { ensureAdmin } from './domain/accounts/ensure-admin.ts';
+import { DEMO_ACCOUNTS, seedDemo } from './domain/demo/seed-demo.ts';
 import { buildApp } from './http/app.ts';
 import { dbOptions, openDatabase } from './startup.ts';
 
-const config = loadConfig();
-const { handle, reference } = await openDatabase(dbOptions(config));
+const config = loadConfig(process.env, process.argv.slice(2));
+const { handle, reference, systemCtx } = await openDatabase(dbOptions(config));
+
+const demoAdmin = DEMO_ACCOUNTS.find((a) => a.role === 'admin')!;
+const admin = await ensureAdmin({
+  ctx: systemCtx,
+  username: config.adminUsername,
+  password: config.adminPassword ?? (config.demo ? demoAdmin.password : undefined),
+});
 const app = await buildApp({ config, handle, reference });
+
+if (admin.generatedPassword) {
+  // Printed once, on the first start only; it is stored hashed and cannot be shown again.
+  app.log.warn(`First start: created the administrator "${admin.username}" with password: ${admin.generatedPassword}`);
+  app.log.warn('Log in and keep it safe; set ADMIN_PASSWORD before the first start to choose it yourself.');
+}
+if (config.demo) {
+  app.log.info('Demo mode: seeding demo accounts and data (once)…');
+  const demo = await seedDemo({ ctx: systemCtx });
+  if (demo.seeded) app.log.info({ pickups: demo.pickups, carrierReports: demo.carrierReports }, 'Demo data seeded');
+  app.log.info(`Demo accounts: ${DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password}`).join(', ')}`);
+}
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -24,8 +45,8 @@ async function shutdown(signal: string) {
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-await app.listen({ port: config.port, host: config.host });
+const address = await app.listen({ port: config.port, host: config.host });
 app.log.info(
   { database: handle.kind, dataDir: handle.kind === 'pglite' ? config.dataDir : undefined },
-  `Guoyun is serving on http://localhost:${config.port} — API docs at /api/v1/docs`,
+  `Guoyun is serving on ${address.replace('0.0.0.0', 'localhost')} — API docs at /api/v1/docs`,
 );

@@ -3,3 +3,4 @@ export * from './organizations.schema.ts';
 export * from './projects.schema.ts';
 export * from './ledger.schema.ts';
 export * from './tallies.schema.ts';
+export * from './accounts.schema.ts';

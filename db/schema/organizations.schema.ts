@@ -25,6 +25,8 @@ export const storageFacilities = pgTable(
     townCode: text('town_code').notNull().references(() => towns.code),
     kind: text('kind', { enum: ['cold', 'ca', 'ambient'] }).notNull(),
     capacityKg: numeric('capacity_kg', { precision: 14, scale: 3, mode: 'number' }),
+    // The cooperative that runs it, if any: its accounts may record movements there.
+    operatorCooperativeId: uuid('operator_cooperative_id').references(() => cooperatives.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     createdBy: text('created_by').notNull(),
   },

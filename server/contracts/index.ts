@@ -3,3 +3,4 @@ export * from './reference.ts';
 export * from './organizations.ts';
 export * from './projects.ts';
 export * from './ledger.ts';
+export * from './accounts.ts';

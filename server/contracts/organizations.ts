@@ -28,6 +28,7 @@ export const StorageFacilityInput = z.strictObject({
   townCode: TownCode,
   kind: StorageKind,
   capacityKg: Kilograms.optional(),
+  operatorCooperativeId: Uuid.optional().describe('the cooperative that runs it; its accounts may record movements there'),
 });
 export type StorageFacilityInput = z.infer<typeof StorageFacilityInput>;
 
@@ -37,6 +38,7 @@ export const StorageFacilityView = z.object({
   townCode: z.string(),
   kind: StorageKind,
   capacityKg: z.number().nullable(),
+  operatorCooperativeId: z.string().nullable(),
   createdAt: z.string(),
 });
 export type StorageFacilityView = z.infer<typeof StorageFacilityView>;

@@ -1,18 +1,25 @@
 import type { Db, DatabaseKind } from '../../db/client.ts';
+import type { Role } from '../contracts/accounts.ts';
 import type { Reference } from './reference/load-reference.ts';
 
-/**
- * Who is acting. Until accounts land every request acts as `anonymous`; the
- * accounts work replaces how an actor is resolved, not how verbs use it.
- */
+/** Who is acting, resolved once per request (server/http/plugins/auth.ts) or per CLI run. */
 export type Actor = {
   kind: 'anonymous' | 'system' | 'user' | 'token';
-  /** Stable label written into the ledger as author: "user:alice", "token:7", "system". */
+  /** Stable label written into the ledger and the audit trail as author: "user:alice", "token:…", "system". */
   label: string;
+  role: Role | null;
+  /** The organisation acted for: a cooperative account's cooperative, a carrier account's carrier. */
+  cooperativeId: string | null;
+  carrierCode: string | null;
+  userId?: string;
+  tokenId?: string;
+  sessionId?: string;
   ip?: string;
 };
 
-export const systemActor: Actor = { kind: 'system', label: 'system' };
+export const systemActor: Actor = { kind: 'system', label: 'system', role: 'admin', cooperativeId: null, carrierCode: null };
+
+export const anonymousActor = (ip?: string): Actor => ({ kind: 'anonymous', label: 'anonymous', role: null, cooperativeId: null, carrierCode: null, ip });
 
 export type Clock = () => Date;
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -7,8 +8,10 @@ import type { DbHandle } from '../../db/client.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../domain/context.ts';
 import type { Reference } from '../domain/reference/load-reference.ts';
+import authPlugin from './plugins/auth.ts';
 import contextPlugin from './plugins/context.ts';
 import errorsPlugin, { sendError } from './plugins/errors.ts';
+import { accountRoutes } from './routes/accounts.routes.ts';
 import { carrierVolumeRoutes } from './routes/carrier-volumes.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { organizationRoutes } from './routes/organizations.routes.ts';
@@ -21,7 +24,7 @@ export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.js
 const placeholderPage = readFileSync(new URL('../../web/placeholder.html', import.meta.url), 'utf8');
 
 export type AppDeps = {
-  config: Pick<Config, 'bodyLimitBytes' | 'logLevel'>;
+  config: Pick<Config, 'bodyLimitBytes' | 'logLevel' | 'sessionHours' | 'cookieSecure'>;
   handle: DbHandle;
   reference: Reference;
   clock?: Clock;
@@ -44,19 +47,25 @@ export async function buildApp({ config, handle, reference, clock = () => new Da
   app.removeContentTypeParser('text/plain');
 
   await app.register(errorsPlugin);
+  await app.register(helmet, {
+    // Swagger UI's page needs its own inline style; everything else stays locked down.
+    contentSecurityPolicy: { directives: { 'style-src': ["'self'", 'https:', "'unsafe-inline'"] } },
+  });
   await app.register(contextPlugin, { handle, clock, reference });
+  await app.register(authPlugin);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Guoyun 果运 API', version: VERSION, description: "Campaign tracker for Yiyuan County's express-delivery-into-villages pilot" },
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs', staticCSP: true });
 
   await app.register(
     async (api) => {
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes, { version: VERSION });
+      await api.register(accountRoutes, { sessionHours: config.sessionHours, cookieSecure: config.cookieSecure });
       await api.register(referenceRoutes);
       await api.register(organizationRoutes);
       await api.register(projectRoutes);
@@ -68,6 +77,6 @@ export async function buildApp({ config, handle, reference, clock = () => new Da
   );
 
   // Until the web app lands, the root serves a small page pointing at the API docs.
-  app.get('/', { schema: { hide: true } }, (_req, reply) => reply.type('text/html; charset=utf-8').send(placeholderPage));
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) => reply.type('text/html; charset=utf-8').send(placeholderPage));
   return app;
 }

@@ -83,7 +83,7 @@ describe('POST /api/v1/pickups/{id}/void', () => {
     const first = await post(t.app, `/api/v1/pickups/${p.id}/void`, { reason: '重复录入' });
     expect(first.status).toBe(200);
     expect(first.body.voided).toBe(true);
-    expect(first.body.pickup.voided).toMatchObject({ reason: '重复录入', by: 'anonymous' });
+    expect(first.body.pickup.voided).toMatchObject({ reason: '重复录入', by: 'token:test admin' });
     expect(await town()).toBe(0);
     const second = await post(t.app, `/api/v1/pickups/${p.id}/void`, { reason: 'again' });
     expect(second.body.voided).toBe(false);

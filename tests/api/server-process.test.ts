@@ -14,16 +14,17 @@ import { exited, freePort, runScript, waitForHealth } from '../helpers/processes
 let dataDir: string;
 let testDb: TestDatabase | null = null;
 let env: Record<string, string>;
+const ADMIN_PASSWORD = 'process-test-admin-password';
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'guoyun-data-'));
   testDb = await createTestDatabase({ poolMax: 1 });
   // On PGlite the server opens its own folder; on PostgreSQL, this file's own database.
-  if (testDb.url) env = { DATABASE_URL: testDb.url };
+  if (testDb.url) env = { DATABASE_URL: testDb.url, ADMIN_PASSWORD };
   else {
     await testDb.close();
     testDb = null;
-    env = { DATA_DIR: dataDir, DATABASE_URL: '' };
+    env = { DATA_DIR: dataDir, DATABASE_URL: '', ADMIN_PASSWORD };
   }
 });
 afterAll(async () => {
@@ -44,7 +45,21 @@ async function stop(child: ReturnType<typeof runScript>) {
   expect(await exited(child)).toBe(0);
 }
 
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** Logs in as the bootstrap admin over real HTTP; later requests carry the cookie and the CSRF header. */
+async function loginAsAdmin(base: string) {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  expect(res.status).toBe(200);
+  const me: any = await res.json();
+  const cookie = res.headers.get('set-cookie')!.split(';')[0];
+  expect(res.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+  return {
+    get: (path: string) => fetch(`${base}${path}`, { headers: { cookie } }),
+    post: (path: string, body: unknown) =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { cookie, 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  };
+}
 
 describe('the server process', () => {
   const pickupId = randomUUID();
@@ -52,21 +67,24 @@ describe('the server process', () => {
   it('starts, serves the API over HTTP, and keeps its data across a restart', async () => {
     const first = await startServer();
     expect(first.health).toMatchObject({ status: 'ok', database: testDb ? 'postgres' : 'pglite' });
-    const projects = await (await fetch(`${first.base}/api/v1/projects`)).json();
+    expect((await fetch(`${first.base}/api/v1/projects`)).status).toBe(401);
+    const admin = await loginAsAdmin(first.base);
+    const projects: any = await (await admin.get('/api/v1/projects')).json();
     // Season projects for the current date exist after the first start.
     expect(projects.items.map((p: any) => p.productCode).sort()).toEqual(['apple', 'cherry']);
-    const coop = await (await fetch(`${first.base}/api/v1/cooperatives`, json({ name: '进程测试合作社', townCode: '370323109' }))).json();
+    const coop: any = await (await admin.post('/api/v1/cooperatives', { name: '进程测试合作社', townCode: '370323109' })).json();
     const body = {
       id: pickupId, cooperativeId: coop.id, townCode: '370323109', carrierCode: 'sf', productCode: 'apple',
       parcels: 42, pickedUpAt: new Date(Date.now() - 3600_000).toISOString(),
     };
-    expect((await fetch(`${first.base}/api/v1/pickups`, json(body))).status).toBe(201);
+    expect((await admin.post('/api/v1/pickups', body)).status).toBe(201);
     expect((await fetch(`${first.base}/`)).headers.get('content-type')).toContain('text/html');
     await stop(first.child);
 
     const second = await startServer();
-    expect((await fetch(`${second.base}/api/v1/pickups`, json(body))).status).toBe(200);
-    const again = await (await fetch(`${second.base}/api/v1/projects`)).json();
+    const admin2 = await loginAsAdmin(second.base);
+    expect((await admin2.post('/api/v1/pickups', body)).status).toBe(200);
+    const again: any = await (await admin2.get('/api/v1/projects')).json();
     expect(again.items).toHaveLength(2);
     await stop(second.child);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { Injector } from './test-app.ts';
 import { expect } from 'vitest';
 
 export const TOWNS = {
@@ -11,23 +11,23 @@ export const TOWNS = {
 
 type Json = Record<string, unknown>;
 
-export async function post(app: FastifyInstance, url: string, payload: unknown, method: 'POST' | 'PUT' = 'POST') {
+export async function post(app: Injector, url: string, payload: unknown, method: 'POST' | 'PUT' = 'POST') {
   const res = await app.inject({ method, url, payload: payload as Json });
   return { status: res.statusCode, body: res.body ? res.json() : undefined };
 }
 
-export async function get(app: FastifyInstance, url: string) {
+export async function get(app: Injector, url: string) {
   const res = await app.inject({ method: 'GET', url });
   return { status: res.statusCode, body: res.json() };
 }
 
-export async function createCooperative(app: FastifyInstance, overrides: Json = {}): Promise<string> {
+export async function createCooperative(app: Injector, overrides: Json = {}): Promise<string> {
   const res = await post(app, '/api/v1/cooperatives', { name: `合作社-${randomUUID().slice(0, 8)}`, townCode: TOWNS.yanya, ...overrides });
   expect(res.status).toBe(201);
   return res.body.id;
 }
 
-export async function createProject(app: FastifyInstance, overrides: Json = {}): Promise<string> {
+export async function createProject(app: Injector, overrides: Json = {}): Promise<string> {
   const res = await post(app, '/api/v1/projects', {
     code: `apple-test-${randomUUID().slice(0, 8)}`,
     name: '沂源苹果测试项目',
@@ -55,7 +55,7 @@ export function pickup(cooperativeId: string, overrides: Json = {}): Json {
   };
 }
 
-export async function progress(app: FastifyInstance, projectId: string) {
+export async function progress(app: Injector, projectId: string) {
   const res = await get(app, `/api/v1/projects/${projectId}/progress`);
   expect(res.status).toBe(200);
   return res.body;

@@ -5,6 +5,7 @@ import { StorageFacilityInput, type StorageFacilityView } from '../../contracts/
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
+import { pgCode } from '../transaction.ts';
 
 type Row = typeof storageFacilities.$inferSelect;
 
@@ -14,6 +15,7 @@ export const toStorageFacilityView = (r: Row): StorageFacilityView => ({
   townCode: r.townCode,
   kind: r.kind,
   capacityKg: r.capacityKg === null ? null : Number(r.capacityKg),
+  operatorCooperativeId: r.operatorCooperativeId,
   createdAt: r.createdAt.toISOString(),
 });
 
@@ -22,8 +24,16 @@ export async function createStorageFacility({ ctx, input }: { ctx: Ctx; input: u
   const f = parseInput(StorageFacilityInput, input);
   const issues = unknownCodeIssues(ctx.reference, { townCode: f.townCode });
   if (issues.length) throw DomainError.validation(issues);
-  const values = { id: f.id ?? randomUUID(), name: f.name, townCode: f.townCode, kind: f.kind, capacityKg: f.capacityKg ?? null, createdBy: ctx.actor.label };
-  const [inserted] = await ctx.db.insert(storageFacilities).values(values).onConflictDoNothing().returning();
+  const values = { id: f.id ?? randomUUID(), name: f.name, townCode: f.townCode, kind: f.kind, capacityKg: f.capacityKg ?? null, operatorCooperativeId: f.operatorCooperativeId ?? null, createdBy: ctx.actor.label };
+  const [inserted] = await ctx.db
+    .insert(storageFacilities)
+    .values(values)
+    .onConflictDoNothing()
+    .returning()
+    .catch((error) => {
+      if (pgCode(error) === '23503') throw DomainError.validation([{ path: 'operatorCooperativeId', message: 'unknown cooperative' }]);
+      throw error;
+    });
   if (inserted) return { created: true, facility: toStorageFacilityView(inserted) };
   const [existing] = await ctx.db
     .select()
@@ -35,6 +45,7 @@ export async function createStorageFacility({ ctx, input }: { ctx: Ctx; input: u
     existing.townCode === f.townCode &&
     existing.kind === f.kind &&
     (existing.capacityKg === null ? null : Number(existing.capacityKg)) === values.capacityKg &&
+    existing.operatorCooperativeId === values.operatorCooperativeId &&
     (f.id === undefined || existing.id === f.id);
   if (!same) throw DomainError.conflict(`a different storage facility named "${f.name}" (or with this id) is already registered in this town`);
   return { created: false, facility: toStorageFacilityView(existing) };

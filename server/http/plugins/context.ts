@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { DbHandle } from '../../../db/client.ts';
-import type { Clock, Ctx } from '../../domain/context.ts';
+import { anonymousActor, type Clock, type Ctx } from '../../domain/context.ts';
 import type { Reference } from '../../domain/reference/load-reference.ts';
 
 declare module 'fastify' {
@@ -21,7 +21,7 @@ export default fp(
       request.ctx = {
         db: opts.handle.db,
         databaseKind: opts.handle.kind,
-        actor: { kind: 'anonymous', label: 'anonymous', ip: request.ip },
+        actor: anonymousActor(request.ip),
         clock: opts.clock,
         reference: opts.reference,
       };

@@ -1,3 +1,4 @@
+import { ALL_ROLES } from '../plugins/auth.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBody } from '../../contracts/common.ts';
 import {
@@ -12,7 +13,7 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
   const path = '/carrier-volumes/:carrierCode/:townCode/:productCode/:date';
   app.put(
     path,
-    {
+    { config: { access: ['admin', 'carrier'] },
       schema: {
         tags,
         summary: "Set a carrier's cumulative figure for one business day",
@@ -24,12 +25,12 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     (req) => reportCarrierVolume({ ctx: req.ctx, params: req.params, input: req.body }),
   );
-  app.get(`${path}/history`, { schema: { tags, params: CarrierVolumeParams, response: { 200: CarrierVolumeHistory, 400: ErrorBody } } }, (req) =>
+  app.get(`${path}/history`, { config: { access: ALL_ROLES }, schema: { tags, params: CarrierVolumeParams, response: { 200: CarrierVolumeHistory, 400: ErrorBody } } }, (req) =>
     carrierVolumeHistory({ ctx: req.ctx, params: req.params }),
   );
   app.post(
     '/carrier-volumes/batch',
-    { schema: { tags, summary: 'Up to 5,000 carrier figures, each judged on its own', body: CarrierVolumeBatchInput, response: { 200: CarrierVolumeBatchResult, 400: ErrorBody } } },
+    { config: { access: ['admin', 'carrier'] }, schema: { tags, summary: 'Up to 5,000 carrier figures, each judged on its own', body: CarrierVolumeBatchInput, response: { 200: CarrierVolumeBatchResult, 400: ErrorBody } } },
     (req) => reportCarrierVolumeBatch({ ctx: req.ctx, input: req.body }),
   );
 };

@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ErrorBody } from '../../contracts/common.ts';
 import { HealthView } from '../../contracts/reference.ts';
 
 export const healthRoutes: FastifyPluginAsyncZod<{ version: string }> = async (app, opts) => {
   app.get(
     '/health',
-    { schema: { tags: ['system'], summary: 'Liveness and database reachability', response: { 200: HealthView, 503: HealthView } } },
+    { config: { access: 'public' }, schema: { tags: ['system'], summary: 'Liveness and database reachability', response: { 200: HealthView, 503: HealthView } } },
     async (request, reply) => {
       const { db, databaseKind } = request.ctx;
       const ok = await Promise.race([
@@ -16,5 +15,4 @@ export const healthRoutes: FastifyPluginAsyncZod<{ version: string }> = async (a
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database: databaseKind, version: opts.version });
     },
   );
-  void ErrorBody;
 };

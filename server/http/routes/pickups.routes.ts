@@ -1,3 +1,4 @@
+import { ALL_ROLES } from '../plugins/auth.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBody, IdParams } from '../../contracts/common.ts';
@@ -9,12 +10,12 @@ import { voidPickup } from '../../domain/ledger/void-pickup.ts';
 
 export const pickupRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['ledger'];
-  app.get('/pickups', { schema: { tags, querystring: PickupListQuery, response: { 200: PickupList } } }, (req) =>
+  app.get('/pickups', { config: { access: ALL_ROLES }, schema: { tags, querystring: PickupListQuery, response: { 200: PickupList } } }, (req) =>
     listPickups({ ctx: req.ctx, query: req.query }),
   );
   app.post(
     '/pickups',
-    {
+    { config: { access: ['admin', 'cooperative'] },
       schema: {
         tags,
         summary: 'Record a farm-gate pickup (揽收)',
@@ -30,15 +31,15 @@ export const pickupRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/pickups/batch',
-    { schema: { tags, summary: 'Record up to 1,000 pickups, each judged on its own', body: PickupBatchInput, response: { 200: PickupBatchResult, 400: ErrorBody } } },
+    { config: { access: ['admin', 'cooperative'] }, schema: { tags, summary: 'Record up to 1,000 pickups, each judged on its own', body: PickupBatchInput, response: { 200: PickupBatchResult, 400: ErrorBody } } },
     (req) => recordPickupBatch({ ctx: req.ctx, input: req.body }),
   );
-  app.get('/pickups/:id', { schema: { tags, params: IdParams, response: { 200: PickupView, 404: ErrorBody } } }, (req) =>
+  app.get('/pickups/:id', { config: { access: ALL_ROLES }, schema: { tags, params: IdParams, response: { 200: PickupView, 404: ErrorBody } } }, (req) =>
     getPickup({ ctx: req.ctx, id: req.params.id }),
   );
   app.post(
     '/pickups/:id/void',
-    {
+    { config: { access: ['admin', 'cooperative'] },
       schema: {
         tags,
         summary: 'Void a pickup (appends a reversal with reason and author)',

@@ -1,3 +1,4 @@
+import { ALL_ROLES } from '../plugins/auth.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBody, IdParams } from '../../contracts/common.ts';
 import { ProgressView, ProjectInput, ProjectList, ProjectView, ReconciliationList, ReconciliationQuery } from '../../contracts/projects.ts';
@@ -8,26 +9,26 @@ import { listReconciliation } from '../../domain/projects/list-reconciliation.ts
 
 export const projectRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['projects'];
-  app.get('/projects', { schema: { tags, response: { 200: ProjectList } } }, (req) => listProjects({ ctx: req.ctx }));
+  app.get('/projects', { config: { access: ALL_ROLES }, schema: { tags, response: { 200: ProjectList } } }, (req) => listProjects({ ctx: req.ctx }));
   app.post(
     '/projects',
-    { schema: { tags, summary: 'Create a parcel project (county-wide, or for one town)', body: ProjectInput, response: { 200: ProjectView, 201: ProjectView, 400: ErrorBody, 409: ErrorBody } } },
+    { config: { access: ['admin'] }, schema: { tags, summary: 'Create a parcel project (county-wide, or for one town)', body: ProjectInput, response: { 200: ProjectView, 201: ProjectView, 400: ErrorBody, 409: ErrorBody } } },
     async (req, reply) => {
       const { created, project } = await createProject({ ctx: req.ctx, input: req.body });
       return reply.code(created ? 201 : 200).send(project);
     },
   );
-  app.get('/projects/:id', { schema: { tags, params: IdParams, response: { 200: ProjectView, 404: ErrorBody } } }, (req) =>
+  app.get('/projects/:id', { config: { access: ALL_ROLES }, schema: { tags, params: IdParams, response: { 200: ProjectView, 404: ErrorBody } } }, (req) =>
     getProject({ ctx: req.ctx, id: req.params.id }),
   );
   app.get(
     '/projects/:id/progress',
-    { schema: { tags, summary: 'Progress against the target and against time elapsed (序时进度)', params: IdParams, response: { 200: ProgressView, 404: ErrorBody } } },
+    { config: { access: ALL_ROLES }, schema: { tags, summary: 'Progress against the target and against time elapsed (序时进度)', params: IdParams, response: { 200: ProgressView, 404: ErrorBody } } },
     (req) => getProgress({ ctx: req.ctx, id: req.params.id }),
   );
   app.get(
     '/reconciliation',
-    { schema: { tags, summary: 'Cells where cooperatives logged more than the carrier reported', querystring: ReconciliationQuery, response: { 200: ReconciliationList, 404: ErrorBody } } },
+    { config: { access: ALL_ROLES }, schema: { tags, summary: 'Cells where cooperatives logged more than the carrier reported', querystring: ReconciliationQuery, response: { 200: ReconciliationList, 404: ErrorBody } } },
     (req) => listReconciliation({ ctx: req.ctx, query: req.query }),
   );
 };

@@ -1,0 +1,61 @@
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Role } from '../../contracts/accounts.ts';
+import { resolveSession, resolveToken } from '../../domain/accounts/resolve-credentials.ts';
+import { DomainError } from '../../domain/errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route: 'public', or the roles allowed. A route without it is refused to everyone. */
+    access?: 'public' | readonly Role[];
+  }
+  interface FastifyRequest {
+    /** The session's CSRF token, when the request came with a session cookie. */
+    csrfToken?: string;
+  }
+}
+
+export const SESSION_COOKIE = 'gy_session';
+export const CSRF_HEADER = 'x-csrf-token';
+export const ALL_ROLES: readonly Role[] = ['admin', 'official', 'cooperative', 'carrier'];
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+// Registered by @fastify/swagger-ui, which cannot carry our route config.
+const PUBLIC_PREFIXES = ['/api/v1/docs'];
+
+/**
+ * Resolves who is calling (API token or session cookie) and applies each route's access rule
+ * before the body is even read. Denied by default: a route that declares no rule is refused.
+ */
+export default fp(
+  async function authPlugin(app: FastifyInstance) {
+    await app.register(cookie);
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      if (request.is404) return;
+      const url = request.routeOptions.url ?? '';
+      const access = request.routeOptions.config?.access;
+      if (access === 'public' || PUBLIC_PREFIXES.some((p) => url.startsWith(p))) return;
+      if (access === undefined) throw new DomainError('FORBIDDEN', 'This route is closed');
+
+      const ctx = request.ctx;
+      const header = request.headers.authorization;
+      if (header !== undefined) {
+        const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+        const actor = match ? await resolveToken(ctx, match[1], request.ip) : null;
+        if (!actor) throw new DomainError('UNAUTHORIZED', 'The API token is unknown or revoked');
+        ctx.actor = actor;
+      } else {
+        const secret = request.cookies[SESSION_COOKIE];
+        const actor = secret ? await resolveSession(ctx, secret, request.ip) : null;
+        if (!actor) throw new DomainError('UNAUTHORIZED', 'Log in, or send an API token as "Authorization: Bearer …"');
+        ctx.actor = actor;
+        request.csrfToken = actor.csrfToken;
+        // A cookie rides along on any cross-site request; the header proves the page that sent it is ours.
+        if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== actor.csrfToken)
+          throw new DomainError('FORBIDDEN', `Writes made with a session cookie need the ${CSRF_HEADER} header from /api/v1/auth/me`);
+      }
+      if (!access.includes(ctx.actor.role!)) throw new DomainError('FORBIDDEN', `A ${ctx.actor.role} account may not do this`);
+    });
+  },
+  { name: 'guoyun-auth', dependencies: ['guoyun-context'] },
+);
