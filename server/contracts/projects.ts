@@ -18,7 +18,8 @@ export const ProjectInput = z
     townCode: TownCode.optional().describe('a town project counts only this town'),
   })
   .refine((p) => p.endsOn >= p.startsOn, { path: ['endsOn'], message: 'must not be before startsOn' })
-  .refine((p) => p.endsOn.slice(0, 4) <= String(Number(p.startsOn.slice(0, 4)) + 2), {
+  // 731 days: two years, one of them a leap year.
+  .refine((p) => Date.parse(p.endsOn) - Date.parse(p.startsOn) <= 731 * 86_400_000, {
     path: ['endsOn'],
     message: 'a project period may not exceed two years',
   });

@@ -29,11 +29,12 @@ describe('pacing', () => {
     });
   });
 
-  it('once the period is over there is no rate still needed', () => {
+  it('on the last day all that is missing is needed today; once the period is over, no rate is', () => {
     const last = pacing({ ...period, today: '2026-11-30', counted: 880 });
-    expect(last).toMatchObject({ elapsedDays: 11, elapsedPercent: 100, requiredDailyRate: null, dailyRateSoFar: 80, projectedParcels: 880, percent: 88 });
-    const after = pacing({ ...period, today: '2027-02-01', counted: 880 });
-    expect(after).toEqual(last);
+    expect(last).toMatchObject({ elapsedDays: 11, elapsedPercent: 100, requiredDailyRate: 120, dailyRateSoFar: 80, projectedParcels: 880, percent: 88 });
+    const after = pacing({ ...period, today: '2026-12-01', counted: 880 });
+    expect(after).toEqual({ ...last, requiredDailyRate: null });
+    expect(pacing({ ...period, today: '2027-02-01', counted: 880 })).toEqual(after);
   });
 
   it('needs no more once the goal is reached, and goes past 100%', () => {
@@ -45,7 +46,7 @@ describe('pacing', () => {
 
   it('handles a one-day period', () => {
     const p = pacing({ targetParcels: 10, startsOn: '2026-11-29', endsOn: '2026-11-29', today: '2026-11-29', counted: 4 });
-    expect(p).toEqual({ percent: 40, elapsedPercent: 100, elapsedDays: 1, totalDays: 1, dailyRateSoFar: 4, requiredDailyRate: null, projectedParcels: 4 });
+    expect(p).toEqual({ percent: 40, elapsedPercent: 100, elapsedDays: 1, totalDays: 1, dailyRateSoFar: 4, requiredDailyRate: 6, projectedParcels: 4 });
   });
 
   it('spans a season across New Year (apple 2026–2027: 254 days)', () => {

@@ -6,6 +6,7 @@ import type { Ctx } from '../context.ts';
 import { DomainError, issuesFromZod } from '../errors.ts';
 import { cellCountDelta } from '../ledger/counting.ts';
 import { pickSlot, rollupCte } from '../ledger/tally-sql.ts';
+import { auditCte } from '../audit/audit-sql.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
 import { businessDate } from '../time.ts';
 import { withTransaction } from '../transaction.ts';
@@ -25,6 +26,11 @@ export function prepareCarrierVolume(ctx: Ctx, raw: unknown, pathPrefix: (string
   if (v.date > businessDate(ctx.clock())) issues.push({ path: `${prefix}date`, message: 'must not be a day that has not begun in Asia/Shanghai' });
   if (v.date < '2015-01-01') issues.push({ path: `${prefix}date`, message: 'must not be before 2015' });
   if (issues.length) return { ok: false, error: DomainError.validation(issues) };
+  if (ctx.actor.role === 'carrier' && ctx.actor.carrierCode !== v.carrierCode)
+    return {
+      ok: false,
+      error: new DomainError('FORBIDDEN', 'This account may only report for its own carrier', [{ path: `${prefix}carrierCode`, message: 'not your carrier' }]),
+    };
   return { ok: true, volume: v };
 }
 
@@ -97,7 +103,8 @@ export async function applyCarrierVolumes(ctx: Ctx, volumes: CarrierVolumeInput[
         SELECT product_code, business_date, town_code, carrier_code, confirmed, provisional FROM ch
         WHERE confirmed <> 0 OR provisional <> 0
       ),
-      ${rollupCte(pickSlot())}
+      ${rollupCte(pickSlot())},
+      ${auditCte(ctx, 'audited', 'carrier-volume.revise', 'carrier_volume', 'ch', sql`concat_ws('/', carrier_code, town_code, product_code, business_date, 'r' || revision)`)}
       SELECT (SELECT count(*) FROM revs) AS revisions, (SELECT count(*) FROM upd) AS cells`);
     }
     return volumes.map((v) => views.get(cellKey(v))!);

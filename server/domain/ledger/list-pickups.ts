@@ -7,12 +7,21 @@ import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
 import { pickupViewColumns, pickupViewFrom, selectPickupsByIds, toPickupView, type PickupRow } from './pickup-rows.ts';
 
+/** A cooperative sees its own pickups, a carrier those handed to it; the county sees all. */
+function visibleTo(ctx: Ctx): SQL {
+  const a = ctx.actor;
+  if (a.role === 'cooperative') return sql`p.cooperative_id = ${a.cooperativeId}::uuid`;
+  if (a.role === 'carrier') return sql`p.carrier_code = ${a.carrierCode}`;
+  if (a.role === 'admin' || a.role === 'official') return sql`true`;
+  return sql`false`;
+}
+
 export async function listPickups({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<{ items: PickupView[] }> {
   const q = parseInput(PickupListQuery, query);
   // An unknown code can match nothing; say so rather than answer an empty list that looks like "no pickups yet".
   const issues = unknownCodeIssues(ctx.reference, q);
   if (issues.length) throw DomainError.validation(issues, 'The request querystring has invalid fields');
-  const where: SQL[] = [sql`true`];
+  const where: SQL[] = [visibleTo(ctx)];
   if (q.cooperativeId) where.push(sql`p.cooperative_id = ${q.cooperativeId}::uuid`);
   if (q.townCode) where.push(sql`p.town_code = ${q.townCode}`);
   if (q.carrierCode) where.push(sql`p.carrier_code = ${q.carrierCode}`);
@@ -29,7 +38,7 @@ export async function listPickups({ ctx, query }: { ctx: Ctx; query: unknown }):
 
 export async function getPickup({ ctx, id }: { ctx: Ctx; id: string }): Promise<PickupView> {
   parseInput(IdParams, { id });
-  const [row] = rowsOf<PickupRow>(await ctx.db.execute(selectPickupsByIds([id])));
+  const [row] = rowsOf<PickupRow>(await ctx.db.execute(sql`SELECT ${pickupViewColumns} FROM ${pickupViewFrom} WHERE p.id = ${id}::uuid AND ${visibleTo(ctx)}`));
   if (!row) throw DomainError.notFound(`Pickup ${id}`);
   return toPickupView(row);
 }

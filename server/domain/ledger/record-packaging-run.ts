@@ -9,6 +9,8 @@ import { pgCode } from '../transaction.ts';
 import { iso } from './pickup-rows.ts';
 import { requestHash } from './request-hash.ts';
 import { assertNotFuture } from './instants.ts';
+import { requireCooperativeScope, requireRole } from '../access.ts';
+import { auditCte } from '../audit/audit-sql.ts';
 
 type Row = {
   id: string; cooperative_id: string; product_code: string; package_type: string; parcels: number;
@@ -34,7 +36,9 @@ const columns = sql`id::text AS id, cooperative_id::text AS cooperative_id, prod
 
 /** Records a packaging run (fruit packed into parcels). Idempotent on the client's id. */
 export async function recordPackagingRun({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; run: PackagingRunView }> {
+  requireRole(ctx, ['admin', 'cooperative']);
   const run = parseInput(PackagingRunInput, input);
+  requireCooperativeScope(ctx, run.cooperativeId);
   const packedAt = new Date(run.packedAt);
   const issues = [...unknownCodeIssues(ctx.reference, { productCode: run.productCode }), ...assertNotFuture(ctx, packedAt, 'packedAt')];
   if (issues.length) throw DomainError.validation(issues);
@@ -43,12 +47,16 @@ export async function recordPackagingRun({ ctx, input }: { ctx: Ctx; input: unkn
   try {
     inserted = rowsOf<Row>(
       await ctx.db.execute(sql`
+      WITH ins AS (
       INSERT INTO packaging_runs (id, cooperative_id, product_code, package_type, parcels, fruit_kg, packed_at,
                                   business_date, request_hash, recorded_by)
       VALUES (${run.id}::uuid, ${run.cooperativeId}::uuid, ${run.productCode}, ${run.packageType}, ${run.parcels},
               ${run.fruitKg}, ${packedAt.toISOString()}::timestamptz, ${businessDate(packedAt)}::date, ${hash}, ${ctx.actor.label})
       ON CONFLICT (id) DO NOTHING
-      RETURNING ${columns}`),
+      RETURNING ${columns}
+      ),
+      ${auditCte(ctx, 'audited', 'packaging-run.record', 'packaging_run', 'ins', sql`id`)}
+      SELECT * FROM ins`),
     );
   } catch (error) {
     if (pgCode(error) === '23503') throw DomainError.validation([{ path: 'cooperativeId', message: 'unknown cooperative' }]);

@@ -11,6 +11,8 @@ import { selectPickupsByIds, toPickupView, type PickupRow } from './pickup-rows.
 import { assertNotFuture } from './instants.ts';
 import { requestHash } from './request-hash.ts';
 import { loggedDeltaCtes, pickSlot } from './tally-sql.ts';
+import { auditCte } from '../audit/audit-sql.ts';
+import { canActForCooperative } from '../access.ts';
 
 
 /** A validated pickup, normalised and ready for the ledger. */
@@ -38,6 +40,13 @@ export function preparePickup(ctx: Ctx, raw: unknown, pathPrefix: (string | numb
   const pickedUpAt = new Date(input.pickedUpAt);
   issues.push(...assertNotFuture(ctx, pickedUpAt, `${prefix}pickedUpAt`));
   if (issues.length) return { ok: false, error: DomainError.validation(issues) };
+  if (!canActForCooperative(ctx, input.cooperativeId))
+    return {
+      ok: false,
+      error: new DomainError('FORBIDDEN', 'This account may only record pickups for its own cooperative', [
+        { path: `${prefix}cooperativeId`, message: 'not your cooperative' },
+      ]),
+    };
   const hash = requestHash([
     'pickup',
     input.cooperativeId,
@@ -94,7 +103,8 @@ export async function insertPickups(ctx: Ctx, pickups: PreparedPickup[]): Promis
       SELECT product_code, business_date, town_code, carrier_code, sum(parcels)::bigint AS parcels
       FROM ins GROUP BY product_code, business_date, town_code, carrier_code
     ),
-    ${loggedDeltaCtes(slot, 'add')}
+    ${loggedDeltaCtes(slot, 'add')},
+    ${auditCte(ctx, 'audited', 'pickup.record', 'pickup', 'ins', sql`id::text`)}
     SELECT id::text AS id, recorded_at FROM ins`),
   );
   const created = new Map<string, Date | string>();

@@ -7,6 +7,8 @@ import { unknownCodeIssues } from '../reference/load-reference.ts';
 import { businessDate } from '../time.ts';
 import { withTransaction } from '../transaction.ts';
 import { assertNotFuture } from './instants.ts';
+import { requireRole } from '../access.ts';
+import { writeAudit } from '../audit/audit-sql.ts';
 import { iso } from './pickup-rows.ts';
 import { requestHash } from './request-hash.ts';
 
@@ -38,6 +40,7 @@ const columns = sql`id::text AS id, facility_id::text AS facility_id, product_co
  * its capacity, is refused with 409 and writes nothing.
  */
 export async function recordStorageMovement({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; movement: StorageMovementView }> {
+  requireRole(ctx, ['admin', 'cooperative']);
   const m = parseInput(StorageMovementInput, input);
   const movedAt = new Date(m.movedAt);
   const issues = [...unknownCodeIssues(ctx.reference, { productCode: m.productCode }), ...assertNotFuture(ctx, movedAt, 'movedAt')];
@@ -46,10 +49,15 @@ export async function recordStorageMovement({ ctx, input }: { ctx: Ctx; input: u
 
   return withTransaction(ctx, async (tx) => {
     // Locking the facility serialises its movements, so stock and capacity checks cannot race.
-    const [facility] = rowsOf<{ capacity_kg: number | null }>(
-      await tx.execute(sql`SELECT capacity_kg::float8 AS capacity_kg FROM storage_facilities WHERE id = ${m.facilityId}::uuid FOR UPDATE`),
+    const [facility] = rowsOf<{ capacity_kg: number | null; operator: string | null }>(
+      await tx.execute(sql`SELECT capacity_kg::float8 AS capacity_kg, operator_cooperative_id::text AS operator
+        FROM storage_facilities WHERE id = ${m.facilityId}::uuid FOR UPDATE`),
     );
     if (!facility) throw DomainError.validation([{ path: 'facilityId', message: 'unknown storage facility' }]);
+    if (ctx.actor.role === 'cooperative' && facility.operator !== ctx.actor.cooperativeId)
+      throw new DomainError('FORBIDDEN', 'This account may only record movements in facilities its cooperative runs', [
+        { path: 'facilityId', message: 'not run by your cooperative' },
+      ]);
 
     const inserted = rowsOf<Row>(
       await tx.execute(sql`
@@ -91,6 +99,7 @@ export async function recordStorageMovement({ ctx, input }: { ctx: Ctx; input: u
         throw new DomainError('INSUFFICIENT_STOCK', `the facility holds ${held.w} kg of ${m.productCode}; cannot take out ${m.weightKg} kg`);
       }
     }
+    await writeAudit(tx, ctx, { action: 'storage-movement.record', targetType: 'storage_movement', targetId: m.id, details: { direction: m.direction, weightKg: m.weightKg } });
     return { created: true, movement: toView(inserted[0]) };
   });
 }

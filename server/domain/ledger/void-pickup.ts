@@ -7,19 +7,25 @@ import { DomainError, parseInput } from '../errors.ts';
 import { withRetry } from '../transaction.ts';
 import { selectPickupsByIds, toPickupView, type PickupRow } from './pickup-rows.ts';
 import { loggedDeltaCtes, pickSlot } from './tally-sql.ts';
+import { requireRole } from '../access.ts';
+import { auditCte } from '../audit/audit-sql.ts';
 
 /**
  * Voids a pickup by appending a reversal (reason and author) and taking its parcels
  * out of the tallies, in one statement. Voiding an already-voided pickup changes nothing.
  */
 export async function voidPickup({ ctx, id, input }: { ctx: Ctx; id: string; input: unknown }): Promise<{ voided: boolean; pickup: PickupView }> {
+  requireRole(ctx, ['admin', 'cooperative']);
   parseInput(IdParams, { id });
   const { reason } = parseInput(VoidInput, input);
+  // Another cooperative's pickup answers 404, as if it did not exist: no probing for ids.
+  const scope = ctx.actor.role === 'cooperative' ? ctx.actor.cooperativeId : null;
   const result = await withRetry(() =>
     ctx.db.execute(sql`
     WITH rev AS (
       INSERT INTO pickup_reversals (pickup_id, reason, reversed_by)
-      SELECT id, ${reason}, ${ctx.actor.label} FROM pickups WHERE id = ${id}::uuid
+      SELECT id, ${reason}, ${ctx.actor.label} FROM pickups
+      WHERE id = ${id}::uuid AND (${scope}::uuid IS NULL OR cooperative_id = ${scope}::uuid)
       ON CONFLICT (pickup_id) DO NOTHING
       RETURNING pickup_id
     ),
@@ -28,11 +34,12 @@ export async function voidPickup({ ctx, id, input }: { ctx: Ctx; id: string; inp
       FROM pickups p JOIN rev ON rev.pickup_id = p.id
       GROUP BY p.product_code, p.business_date, p.town_code, p.carrier_code
     ),
-    ${loggedDeltaCtes(pickSlot(), 'remove')}
+    ${loggedDeltaCtes(pickSlot(), 'remove')},
+    ${auditCte(ctx, 'audited', 'pickup.void', 'pickup', 'rev', sql`pickup_id::text`)}
     SELECT count(*)::int AS n FROM rev`),
   );
   const voided = (rowsOf<{ n: number }>(result)[0]?.n ?? 0) > 0;
   const [row] = rowsOf<PickupRow>(await ctx.db.execute(selectPickupsByIds([id])));
-  if (!row) throw DomainError.notFound(`Pickup ${id}`);
+  if (!row || (scope !== null && row.cooperative_id !== scope)) throw DomainError.notFound(`Pickup ${id}`);
   return { voided, pickup: toPickupView(row) };
 }

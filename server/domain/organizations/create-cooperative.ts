@@ -5,6 +5,9 @@ import { CooperativeInput, type CooperativeView } from '../../contracts/organiza
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
+import { requireRole } from '../access.ts';
+import { writeAudit } from '../audit/audit-sql.ts';
+import { withTransaction } from '../transaction.ts';
 
 type Row = typeof cooperatives.$inferSelect;
 
@@ -19,11 +22,16 @@ export const toCooperativeView = (r: Row): CooperativeView => ({
 
 /** Registers a cooperative; its natural key is town + name, so a re-sent registration returns the original. */
 export async function createCooperative({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; cooperative: CooperativeView }> {
+  requireRole(ctx, ['admin']);
   const c = parseInput(CooperativeInput, input);
   const issues = unknownCodeIssues(ctx.reference, { townCode: c.townCode });
   if (issues.length) throw DomainError.validation(issues);
   const values = { id: c.id ?? randomUUID(), name: c.name, townCode: c.townCode, village: c.village ?? null, contact: c.contact ?? null, createdBy: ctx.actor.label };
-  const [inserted] = await ctx.db.insert(cooperatives).values(values).onConflictDoNothing().returning();
+  const inserted = await withTransaction(ctx, async (tx) => {
+    const [row] = await tx.insert(cooperatives).values(values).onConflictDoNothing().returning();
+    if (row) await writeAudit(tx, ctx, { action: 'cooperative.create', targetType: 'cooperative', targetId: row.id, details: { name: row.name, townCode: row.townCode } });
+    return row;
+  });
   if (inserted) return { created: true, cooperative: toCooperativeView(inserted) };
   const [existing] = await ctx.db
     .select()

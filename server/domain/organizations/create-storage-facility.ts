@@ -5,7 +5,9 @@ import { StorageFacilityInput, type StorageFacilityView } from '../../contracts/
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
-import { pgCode } from '../transaction.ts';
+import { pgCode, withTransaction } from '../transaction.ts';
+import { requireRole } from '../access.ts';
+import { writeAudit } from '../audit/audit-sql.ts';
 
 type Row = typeof storageFacilities.$inferSelect;
 
@@ -21,19 +23,19 @@ export const toStorageFacilityView = (r: Row): StorageFacilityView => ({
 
 /** Registers a cold store, CA store or ambient warehouse; natural key town + name. */
 export async function createStorageFacility({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; facility: StorageFacilityView }> {
+  requireRole(ctx, ['admin']);
   const f = parseInput(StorageFacilityInput, input);
   const issues = unknownCodeIssues(ctx.reference, { townCode: f.townCode });
   if (issues.length) throw DomainError.validation(issues);
   const values = { id: f.id ?? randomUUID(), name: f.name, townCode: f.townCode, kind: f.kind, capacityKg: f.capacityKg ?? null, operatorCooperativeId: f.operatorCooperativeId ?? null, createdBy: ctx.actor.label };
-  const [inserted] = await ctx.db
-    .insert(storageFacilities)
-    .values(values)
-    .onConflictDoNothing()
-    .returning()
-    .catch((error) => {
-      if (pgCode(error) === '23503') throw DomainError.validation([{ path: 'operatorCooperativeId', message: 'unknown cooperative' }]);
-      throw error;
-    });
+  const inserted = await withTransaction(ctx, async (tx) => {
+    const [row] = await tx.insert(storageFacilities).values(values).onConflictDoNothing().returning();
+    if (row) await writeAudit(tx, ctx, { action: 'storage-facility.create', targetType: 'storage_facility', targetId: row.id, details: { name: row.name, townCode: row.townCode } });
+    return row;
+  }).catch((error) => {
+    if (pgCode(error) === '23503') throw DomainError.validation([{ path: 'operatorCooperativeId', message: 'unknown cooperative' }]);
+    throw error;
+  });
   if (inserted) return { created: true, facility: toStorageFacilityView(inserted) };
   const [existing] = await ctx.db
     .select()

@@ -6,6 +6,8 @@ import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
 import { withTransaction } from '../transaction.ts';
+import { requireRole } from '../access.ts';
+import { writeAudit } from '../audit/audit-sql.ts';
 import { toProjectView } from './project-view.ts';
 
 /**
@@ -14,6 +16,7 @@ import { toProjectView } from './project-view.ts';
  * The natural key is the project's code.
  */
 export async function createProject({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; project: ProjectView }> {
+  requireRole(ctx, ['admin']);
   const p = parseInput(ProjectInput, input);
   const issues = unknownCodeIssues(ctx.reference, { productCode: p.productCode, townCode: p.townCode });
   if (issues.length) throw DomainError.validation(issues);
@@ -64,6 +67,7 @@ export async function createProject({ ctx, input }: { ctx: Ctx; input: unknown }
         AND c.business_date BETWEEN ${p.startsOn}::date AND ${p.endsOn}::date
         AND (${values.townCode}::text IS NULL OR c.town_code = ${values.townCode})
       GROUP BY d.dim, d.key`);
+    await writeAudit(tx, ctx, { action: 'project.create', targetType: 'project', targetId: inserted.id, details: { code: p.code, targetParcels: p.targetParcels } });
     return { created: true, project: toProjectView(inserted) };
   });
 }

@@ -32,11 +32,14 @@ export async function ensureSeasonProjects({ ctx }: { ctx: Ctx }): Promise<strin
     const years = season.startYear === season.endYear ? `${season.startYear}` : `${season.startYear}—${season.endYear}`;
     const yearsEn = season.startYear === season.endYear ? `${season.startYear}` : `${season.startYear}–${season.endYear}`;
     const tier = TIER_NAMES[product.tier] ?? { zh: '', en: product.tier };
+    // A town project may already hold the plain code; then the county project takes a suffix.
+    const taken = await ctx.db.select({ code: projects.code }).from(projects).where(eq(projects.code, `${product.code}-${season.startYear}`));
+    const code = taken.length ? `${product.code}-${season.startYear}-county` : `${product.code}-${season.startYear}`;
     const { project } = await createProject({
       ctx,
       input: {
         id: randomUUID(),
-        code: `${product.code}-${season.startYear}`,
+        code,
         name: `${product.name}快递${tier.zh}项目（${years}产季）`,
         nameEn: `${product.nameEn} express ${tier.en} project, ${yearsEn} season`,
         productCode: product.code,
@@ -47,7 +50,7 @@ export async function ensureSeasonProjects({ ctx }: { ctx: Ctx }): Promise<strin
       },
     }).catch((error) => {
       // Another process starting at the same moment may have created it first.
-      if (error?.code === 'CONFLICT') return { project: { code: `${product.code}-${season.startYear}` } };
+      if (error?.code === 'CONFLICT') return { project: { code } };
       throw error;
     });
     created.push(project.code);

@@ -15,7 +15,8 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 /**
  * 序时进度: progress against the share of the period elapsed. Today counts as an elapsed
  * day (the figures include today's pickups so far), so the rate still needed is spread
- * over the days after today; once the period is over there is no such rate (null).
+ * over the days after today — on the last day, all that is missing is needed today.
+ * Once the period is over there is no such rate (null).
  */
 export function pacing(p: { targetParcels: number; startsOn: string; endsOn: string; today: string; counted: number }): Pacing {
   const totalDays = daysBetween(p.startsOn, p.endsOn) + 1;
@@ -28,7 +29,7 @@ export function pacing(p: { targetParcels: number; startsOn: string; endsOn: str
     elapsedDays,
     totalDays,
     dailyRateSoFar: round2(dailyRateSoFar),
-    requiredDailyRate: remainingDays > 0 ? round2(Math.max(0, p.targetParcels - p.counted) / remainingDays) : null,
+    requiredDailyRate: p.today > p.endsOn ? null : round2(Math.max(0, p.targetParcels - p.counted) / Math.max(1, remainingDays)),
     // A straight line through the rate so far; before the period starts, what is on record.
     projectedParcels: elapsedDays > 0 ? Math.round(dailyRateSoFar * totalDays) : p.counted,
   };
