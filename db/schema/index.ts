@@ -4,3 +4,4 @@ export * from './projects.schema.ts';
 export * from './ledger.schema.ts';
 export * from './tallies.schema.ts';
 export * from './accounts.schema.ts';
+export * from './briefings.schema.ts';
