@@ -4,3 +4,4 @@ export * from './organizations.ts';
 export * from './projects.ts';
 export * from './ledger.ts';
 export * from './accounts.ts';
+export * from './live.ts';

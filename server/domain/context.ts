@@ -1,5 +1,6 @@
 import type { Db, DatabaseKind } from '../../db/client.ts';
 import type { Role } from '../contracts/accounts.ts';
+import type { ChangeSink } from './changes.ts';
 import type { Reference } from './reference/load-reference.ts';
 
 /** Who is acting, resolved once per request (server/http/plugins/auth.ts) or per CLI run. */
@@ -31,4 +32,6 @@ export type Ctx = {
   clock: Clock;
   /** Towns, carriers and products: seeded once and never renamed, so safe to hold in memory. */
   reference: Reference;
+  /** Told of committed changes, for live updates. */
+  changes?: ChangeSink;
 };

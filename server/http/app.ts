@@ -6,9 +6,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DbHandle } from '../../db/client.ts';
 import type { Config } from '../config.ts';
-import type { Clock } from '../domain/context.ts';
+import { systemActor, type Clock } from '../domain/context.ts';
 import type { Reference } from '../domain/reference/load-reference.ts';
+import { ChangePublisher, createBus } from '../live/bus.ts';
 import authPlugin from './plugins/auth.ts';
+import livePlugin from './plugins/live.ts';
 import contextPlugin from './plugins/context.ts';
 import errorsPlugin, { sendError } from './plugins/errors.ts';
 import { accountRoutes } from './routes/accounts.routes.ts';
@@ -28,10 +30,12 @@ export type AppDeps = {
   handle: DbHandle;
   reference: Reference;
   clock?: Clock;
+  /** Live updates (websocket hub, LISTEN/NOTIFY); on by default. */
+  live?: { publishWindowMs?: number; flushMs?: number; heartbeatMs?: number } | false;
 };
 
 /** Registers everything and never listens: main.ts listens, tests inject. */
-export async function buildApp({ config, handle, reference, clock = () => new Date() }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, handle, reference, clock = () => new Date(), live = {} }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
@@ -51,8 +55,15 @@ export async function buildApp({ config, handle, reference, clock = () => new Da
     // Swagger UI's page needs its own inline style; everything else stays locked down.
     contentSecurityPolicy: { directives: { 'style-src': ["'self'", 'https:', "'unsafe-inline'"] } },
   });
-  await app.register(contextPlugin, { handle, clock, reference });
+  const bus = createBus(handle);
+  const publisher = live ? new ChangePublisher(bus, live.publishWindowMs ?? 20, (error) => app.log.error({ err: error }, 'live publish')) : undefined;
+  await app.register(contextPlugin, { handle, clock, reference, changes: publisher });
   await app.register(authPlugin);
+  if (live && publisher) {
+    const systemCtx = { db: handle.db, databaseKind: handle.kind, actor: systemActor, clock, reference };
+    await app.register(livePlugin, { systemCtx, bus, hub: { flushMs: live.flushMs ?? 100, heartbeatMs: live.heartbeatMs ?? 15_000 } });
+    app.addHook('onClose', async () => publisher.close());
+  }
   await app.register(swagger, {
     openapi: {
       info: { title: 'Guoyun 果运 API', version: VERSION, description: "Campaign tracker for Yiyuan County's express-delivery-into-villages pilot" },

@@ -198,10 +198,10 @@ describe('audit trail', () => {
     expect(audit.status).toBe(200);
     const by = (action: string, targetId?: string) =>
       audit.body.items.filter((e: any) => e.action === action && (targetId === undefined || e.targetId === targetId));
-    const record = by('pickup.record', p.id)[0];
+    const record = by('pickup.record', p.id as string)[0];
     expect(record).toMatchObject({ actor: 'token:test cooperative', role: 'cooperative', tokenId: coopClient.tokenId, targetType: 'pickup', ip: '127.0.0.1' });
     for (const b of batch) expect(by('pickup.record', b.id as string)).toHaveLength(1);
-    expect(by('pickup.void', p.id)[0].actor).toBe('token:test cooperative');
+    expect(by('pickup.void', p.id as string)[0].actor).toBe('token:test cooperative');
     expect(by('packaging-run.record')).toHaveLength(1);
     expect(by('carrier-volume.revise', `sf/${TOWNS.yanya}/apple/2026-11-10/r1`)[0]).toMatchObject({ role: 'carrier', tokenId: carrierClient.tokenId });
     expect(by('project.create', project)).toHaveLength(1);

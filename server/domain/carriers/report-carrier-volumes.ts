@@ -48,7 +48,7 @@ export async function applyCarrierVolumes(ctx: Ctx, volumes: CarrierVolumeInput[
   if (!volumes.length) return [];
   const sorted = [...volumes].sort((a, b) => (cellKey(a) < cellKey(b) ? -1 : 1));
   const keys = sorted.map((v) => ({ product_code: v.productCode, business_date: v.date, town_code: v.townCode, carrier_code: v.carrierCode }));
-  return withTransaction(ctx, async (tx) => {
+  const views = await withTransaction(ctx, async (tx) => {
     // The no-op DO UPDATE both creates missing cells and locks every cell, in key order,
     // so concurrent reports and pickups for a cell queue instead of losing an update.
     const locked = rowsOf<LockedCell>(
@@ -109,6 +109,12 @@ export async function applyCarrierVolumes(ctx: Ctx, volumes: CarrierVolumeInput[
     }
     return volumes.map((v) => views.get(cellKey(v))!);
   });
+  if (ctx.changes) {
+    const byProduct = new Map<string, Set<string>>();
+    for (const v of views.filter((x) => x.changed)) byProduct.set(v.productCode, (byProduct.get(v.productCode) ?? new Set()).add(v.date));
+    for (const [product, dates] of byProduct) ctx.changes.cellsChanged(product, dates);
+  }
+  return views;
 }
 
 function viewOf(v: CarrierVolumeInput): Omit<CarrierVolumeView, 'revision' | 'changed'> {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import { PickupBatchInput, type PickupBatchResult } from '../../contracts/ledger.ts';
 import type { Ctx } from '../context.ts';
-import { requireRole } from '../access.ts';
+import { canActForCooperative, requireRole } from '../access.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { insertPickups, preparePickup, type PickupOutcome, type PreparedPickup } from './record-pickups.ts';
 
@@ -73,7 +73,10 @@ export async function recordPickupBatch({ ctx, input }: { ctx: Ctx; input: unkno
       results.push({ index, id: idOf(items[index]), status: 'invalid', error: { code: e.code, message: e.message, issues: e.issues } });
     } else if (outcome.status === 'conflict') {
       const message = `pickup ${id} is already on record with different content`;
-      results.push({ index, id, status: 'conflict', pickup: outcome.pickup, error: { code: 'CONFLICT', message } });
+      // The pickup on record under this id may be another cooperative's: show it only to an
+      // actor who could read it (GET /pickups/{id} answers such a cooperative 404).
+      const visible = canActForCooperative(ctx, outcome.pickup.cooperativeId);
+      results.push({ index, id, status: 'conflict', ...(visible ? { pickup: outcome.pickup } : {}), error: { code: 'CONFLICT', message } });
     } else {
       results.push({ index, id, status: outcome.status, pickup: outcome.pickup });
     }

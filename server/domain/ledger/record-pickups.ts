@@ -110,6 +110,7 @@ export async function insertPickups(ctx: Ctx, pickups: PreparedPickup[]): Promis
   const created = new Map<string, Date | string>();
   for (const r of rowsOf<{ id: string; recorded_at: Date | string }>(result)) created.set(r.id, r.recorded_at);
 
+  if (created.size) announce(ctx, pickups.filter((p) => created.has(p.input.id)));
   const outcomes = new Map<string, PickupOutcome>();
   const existingIds: string[] = [];
   for (const p of pickups) {
@@ -129,6 +130,17 @@ export async function insertPickups(ctx: Ctx, pickups: PreparedPickup[]): Promis
     }
   }
   return outcomes;
+}
+
+function announce(ctx: Ctx, written: PreparedPickup[]): void {
+  if (!ctx.changes) return;
+  const byProduct = new Map<string, Set<string>>();
+  for (const p of written) {
+    const dates = byProduct.get(p.input.productCode) ?? new Set<string>();
+    dates.add(p.businessDate);
+    byProduct.set(p.input.productCode, dates);
+  }
+  for (const [product, dates] of byProduct) ctx.changes.cellsChanged(product, dates);
 }
 
 function viewOfNew(ctx: Ctx, p: PreparedPickup, recordedAt: Date | string): PickupView {

@@ -41,5 +41,6 @@ export async function voidPickup({ ctx, id, input }: { ctx: Ctx; id: string; inp
   const voided = (rowsOf<{ n: number }>(result)[0]?.n ?? 0) > 0;
   const [row] = rowsOf<PickupRow>(await ctx.db.execute(selectPickupsByIds([id])));
   if (!row || (scope !== null && row.cooperative_id !== scope)) throw DomainError.notFound(`Pickup ${id}`);
+  if (voided) ctx.changes?.cellsChanged(row.product_code, [row.business_date]);
   return { voided, pickup: toPickupView(row) };
 }

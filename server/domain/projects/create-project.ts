@@ -33,7 +33,7 @@ export async function createProject({ ctx, input }: { ctx: Ctx; input: unknown }
     townCode: p.townCode ?? null,
     createdBy: ctx.actor.label,
   };
-  return withTransaction(ctx, async (tx) => {
+  const result = await withTransaction(ctx, async (tx) => {
     // Writers hold ROW EXCLUSIVE on volume_cells until they commit. SHARE waits for those in
     // flight (so the backfill sees their cells) and holds back new ones until this project is
     // committed (so their rollup statements see it). No write lands in neither.
@@ -70,4 +70,6 @@ export async function createProject({ ctx, input }: { ctx: Ctx; input: unknown }
     await writeAudit(tx, ctx, { action: 'project.create', targetType: 'project', targetId: inserted.id, details: { code: p.code, targetParcels: p.targetParcels } });
     return { created: true, project: toProjectView(inserted) };
   });
+  if (result.created) ctx.changes?.projectsChanged();
+  return result;
 }

@@ -23,6 +23,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Registered by @fastify/swagger-ui, which cannot carry our route config.
 const PUBLIC_PREFIXES = ['/api/v1/docs'];
 
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Resolves who is calling (API token or session cookie) and applies each route's access rule
  * before the body is even read. Denied by default: a route that declares no rule is refused.
@@ -50,6 +58,10 @@ export default fp(
         if (!actor) throw new DomainError('UNAUTHORIZED', 'Log in, or send an API token as "Authorization: Bearer …"');
         ctx.actor = actor;
         request.csrfToken = actor.csrfToken;
+        // Browsers send cookies on cross-site websocket upgrades too, and those carry no CSRF
+        // header: the Origin must be this very host.
+        if (request.headers.upgrade && request.headers.origin && originHost(request.headers.origin) !== request.headers.host)
+          throw new DomainError('FORBIDDEN', 'Cross-site websocket connections are refused');
         // A cookie rides along on any cross-site request; the header proves the page that sent it is ours.
         if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== actor.csrfToken)
           throw new DomainError('FORBIDDEN', `Writes made with a session cookie need the ${CSRF_HEADER} header from /api/v1/auth/me`);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { DbHandle } from '../../../db/client.ts';
 import { anonymousActor, type Clock, type Ctx } from '../../domain/context.ts';
+import type { ChangeSink } from '../../domain/changes.ts';
 import type { Reference } from '../../domain/reference/load-reference.ts';
 
 declare module 'fastify' {
@@ -15,7 +16,7 @@ declare module 'fastify' {
  * accounts work resolves a real actor here, and the verbs need no change.
  */
 export default fp(
-  async function contextPlugin(app: FastifyInstance, opts: { handle: DbHandle; clock: Clock; reference: Reference }) {
+  async function contextPlugin(app: FastifyInstance, opts: { handle: DbHandle; clock: Clock; reference: Reference; changes?: ChangeSink }) {
     app.decorateRequest('ctx', null as unknown as Ctx);
     app.addHook('onRequest', async (request) => {
       request.ctx = {
@@ -24,6 +25,7 @@ export default fp(
         actor: anonymousActor(request.ip),
         clock: opts.clock,
         reference: opts.reference,
+        changes: opts.changes,
       };
     });
   },
