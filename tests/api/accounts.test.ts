@@ -172,6 +172,13 @@ describe('API tokens', () => {
     expectError(await get(ems, '/api/v1/projects'), 401, 'UNAUTHORIZED');
   });
 
+  it("lets a carrier read its own revisions but not a competitor's", async () => {
+    const ems = await t.as('carrier', 'ems');
+    expect((await get(ems, `/api/v1/carrier-volumes/ems/${TOWNS.yanya}/apple/2026-11-20/history`)).status).toBe(200);
+    expectError(await get(ems, `/api/v1/carrier-volumes/sf/${TOWNS.yanya}/apple/2026-11-20/history`), 403, 'FORBIDDEN');
+    expect((await get(await t.as('official'), `/api/v1/carrier-volumes/sf/${TOWNS.yanya}/apple/2026-11-20/history`)).status).toBe(200);
+  });
+
   it('refuses tokens for unknown organisations', async () => {
     expectError(await post(t.app, '/api/v1/tokens', { name: 'x', role: 'carrier', organization: 'dhl' }), 400, 'VALIDATION');
     expectError(await post(t.app, '/api/v1/tokens', { name: 'x', role: 'official', organization: 'ems' }), 400, 'VALIDATION');

@@ -11,6 +11,9 @@ export async function carrierVolumeHistory({ ctx, params }: { ctx: Ctx; params: 
   const cell = parseInput(CarrierVolumeParams, params);
   const issues = unknownCodeIssues(ctx.reference, cell);
   if (issues.length) throw DomainError.validation(issues);
+  // A carrier's day-by-day revisions are its own business; competitors see only the shares on the dashboard.
+  if (ctx.actor.role === 'carrier' && ctx.actor.carrierCode !== cell.carrierCode)
+    throw new DomainError('FORBIDDEN', "This account may only read its own carrier's history", [{ path: 'carrierCode', message: 'not your carrier' }]);
   const rows = rowsOf<{ revision: number; parcels: number; reported_at: Date | string; reported_by: string }>(
     await ctx.db.execute(sql`
       SELECT revision, parcels, reported_at, reported_by FROM carrier_volume_revisions

@@ -1,0 +1,709 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../db/client.ts';
+import type { Role } from '../../server/contracts/accounts.ts';
+import { createToken } from '../../server/domain/accounts/tokens.ts';
+import { createUser } from '../../server/domain/accounts/create-user.ts';
+import { buildTestApp, type Injector, type TestApp } from '../helpers/test-app.ts';
+import { TOWNS, createCooperative, createProject, expectError, pickup } from '../helpers/factories.ts';
+
+// Every route × every kind of caller, each sent a request that is valid for the route, so the
+// only reason for a refusal is who is asking. Then the data-scope rules inside the verbs, and
+// the credentials themselves (bad tokens, session cookies without the CSRF header).
+// Every refused request must leave the ledger, the tallies and the organisations untouched.
+
+let t: TestApp;
+
+const PRINCIPALS = ['none', 'admin', 'official', 'coopA', 'carrier'] as const;
+type Principal = (typeof PRINCIPALS)[number];
+const ROLE_OF: Record<Exclude<Principal, 'none'>, Role> = { admin: 'admin', official: 'official', coopA: 'cooperative', carrier: 'carrier' };
+const ALL: readonly Role[] = ['admin', 'official', 'cooperative', 'carrier'];
+const PASSWORD = 'matrix-password-0323';
+
+/** Filled in beforeAll; the request builders read it lazily. */
+const fx = {
+  coopA: '',
+  coopB: '',
+  facilityA: '', // run by cooperative A
+  facilityB: '', // run by cooperative B
+  facilityCounty: '', // run by no cooperative
+  project: '',
+  pickupA: '', // cooperative A's, carried by ems: every role may read it
+  pickupB: '', // cooperative B's, carried by sf
+  loginUser: '',
+};
+let clients: Record<Principal, Injector>;
+/** Callers for the scope table's controls: besides the admin, the owners the principals are refused for. */
+type Control = 'admin' | 'coopB' | 'sf';
+let controls: Record<Control, Injector>;
+
+type Method = 'GET' | 'POST' | 'PUT';
+type Req = { method: Method; url: string; payload?: unknown };
+type Res = { status: number; body: any; raw?: LightMyRequestResponse };
+
+async function send(client: Injector, req: Req & { headers?: Record<string, string> }): Promise<Res> {
+  const raw = await client.inject({ method: req.method, url: req.url, payload: req.payload as Record<string, unknown>, headers: req.headers });
+  const json = /^application\/json/.test(String(raw.headers['content-type'] ?? '')) && raw.body;
+  return { status: raw.statusCode, body: json ? raw.json() : raw.body, raw };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nothing-changed proof: row counts and an md5 of every row of the ledger, tally, organisation
+// and project tables (audit_log and login_failures may grow on a refusal; sessions are not data).
+
+const TABLES = [
+  'pickups', 'pickup_reversals', 'packaging_runs', 'storage_movements', 'carrier_volume_revisions',
+  'volume_cells', 'project_rollups', 'storage_stock',
+  'cooperatives', 'storage_facilities', 'projects', 'users', 'api_tokens',
+] as const;
+// Authenticating stamps the caller's token with its last use (at most once a minute, by design):
+// bookkeeping of the credential like the audit trail, not something the refused request wrote.
+const BOOKKEEPING: Partial<Record<(typeof TABLES)[number], string[]>> = { api_tokens: ['last_used_at', 'last_used_ip'] };
+
+type Snapshot = Record<string, { rows: number; md5: string }>;
+
+async function snapshot(): Promise<Snapshot> {
+  const parts = TABLES.map((table) => {
+    const row = sql.raw(`(to_jsonb(t)${(BOOKKEEPING[table] ?? []).map((c) => ` - '${c}'`).join('')})::text`);
+    return sql`SELECT ${table}::text AS tbl, count(*)::int AS n, md5(coalesce(string_agg(${row}, chr(10) ORDER BY ${row}), '')) AS md5
+      FROM ${sql.identifier(table)} t`;
+  });
+  const rows = rowsOf<{ tbl: string; n: number; md5: string }>(await t.ctx.db.execute(sql.join(parts, sql` UNION ALL `)));
+  expect(rows.map((r) => r.tbl).sort()).toEqual([...TABLES].sort());
+  return Object.fromEntries(rows.map((r) => [r.tbl, { rows: Number(r.n), md5: r.md5 }]));
+}
+
+/** Sends the request and proves that it changed none of the tables. */
+async function sendUnchanged(client: Injector, req: Req & { headers?: Record<string, string> }): Promise<Res> {
+  const before = await snapshot();
+  const res = await send(client, req);
+  expect(await snapshot()).toEqual(before);
+  return res;
+}
+
+const authHeaders = (who: Principal): Record<string, string> =>
+  who === 'none' ? {} : { authorization: `Bearer ${(clients[who] as Injector & { token: string }).token}` };
+
+/** Opens a websocket as this caller: 101 when the upgrade is accepted, else the status it was refused with. */
+async function openSocket(who: Principal, url: string): Promise<Res> {
+  try {
+    const ws = await t.server.injectWS(url, { headers: authHeaders(who) });
+    ws.terminate();
+    return { status: 101, body: undefined };
+  } catch (error) {
+    const refused = /Unexpected server response: (\d{3})/.exec(String((error as Error).message));
+    if (!refused) throw error;
+    return { status: Number(refused[1]), body: undefined };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fresh, valid request material. Each call makes new ids, so every cell stands on its own.
+
+const uid = () => randomUUID().slice(0, 8);
+let counter = 0;
+
+async function freshUser(disabled = false): Promise<string> {
+  const u = await createUser({ ctx: t.ctx, input: { username: `target-${uid()}`, displayName: '目标用户', password: PASSWORD, role: 'official' } });
+  if (disabled) expect((await send(clients.admin, { method: 'POST', url: `/api/v1/users/${u.id}/disable` })).status).toBe(200);
+  return u.id;
+}
+
+async function freshPickupOfA(): Promise<string> {
+  const p = pickup(fx.coopA);
+  expect((await send(clients.admin, { method: 'POST', url: '/api/v1/pickups', payload: p })).status).toBe(201);
+  return p.id as string;
+}
+
+const packagingRun = (cooperativeId: string) => ({
+  id: randomUUID(), cooperativeId, productCode: 'apple', packageType: '5kg 礼盒', parcels: 20, fruitKg: 100, packedAt: '2026-11-10T03:00:00Z',
+});
+const movement = (facilityId: string, direction: 'in' | 'out' = 'in') => ({
+  id: randomUUID(), facilityId, productCode: 'apple', direction, weightKg: 1.5, movedAt: '2026-11-10T04:00:00Z',
+});
+const CELL_DATE = '2026-11-10';
+const cellUrl = (carrier: string) => `/api/v1/carrier-volumes/${carrier}/${TOWNS.yanya}/apple/${CELL_DATE}`;
+const volume = (carrierCode: string) => ({ carrierCode, townCode: TOWNS.yanya, productCode: 'apple', date: CELL_DATE, parcels: 1000 + ++counter });
+
+// ---------------------------------------------------------------------------------------------
+// The matrix. One row per route, as registered in server/http/routes/*.ts, server/http/app.ts
+// and server/http/plugins/live.ts.
+
+type Row = {
+  method: Method;
+  /** The route as registered (Fastify's `:param` form). */
+  route: string;
+  /** Who may call it: the rule in the route file. */
+  access: 'public' | readonly Role[];
+  /** The answer to a caller who may. */
+  status: number;
+  /** An allowed call must change the snapshotted tables (so the snapshot is shown to notice writes). */
+  writes?: boolean;
+  request: (who: Principal) => Req | Promise<Req>;
+  /** More about an allowed call's answer. */
+  check?: (res: Res, who: Principal) => void;
+  /** A websocket route: the request is an upgrade, accepted with 101. */
+  websocket?: true;
+};
+
+const get = (url: string) => (): Req => ({ method: 'GET', url });
+
+const ROWS: Row[] = [
+  // app.ts and @fastify/swagger-ui: public
+  { method: 'GET', route: '/', access: 'public', status: 200, request: get('/') },
+  { method: 'GET', route: '/api/v1/openapi.json', access: 'public', status: 200, request: get('/api/v1/openapi.json') },
+  { method: 'GET', route: '/api/v1/docs', access: 'public', status: 200, request: get('/api/v1/docs') },
+  { method: 'GET', route: '/api/v1/docs/json', access: 'public', status: 200, request: get('/api/v1/docs/json') },
+  { method: 'GET', route: '/api/v1/docs/yaml', access: 'public', status: 200, request: get('/api/v1/docs/yaml') },
+  { method: 'GET', route: '/api/v1/docs/static/index.html', access: 'public', status: 302, request: get('/api/v1/docs/static/index.html') },
+  { method: 'GET', route: '/api/v1/docs/static/swagger-initializer.js', access: 'public', status: 200, request: get('/api/v1/docs/static/swagger-initializer.js') },
+  { method: 'GET', route: '/api/v1/docs/static/*', access: 'public', status: 200, request: get('/api/v1/docs/static/swagger-ui.css') },
+
+  // health.routes.ts
+  { method: 'GET', route: '/api/v1/health', access: 'public', status: 200, request: get('/api/v1/health') },
+
+  // accounts.routes.ts
+  {
+    method: 'POST', route: '/api/v1/auth/login', access: 'public', status: 200,
+    request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { username: fx.loginUser, password: PASSWORD } }),
+    check: (res) => expect(res.body).toMatchObject({ kind: 'user', username: fx.loginUser, csrfToken: expect.any(String) }),
+  },
+  { method: 'POST', route: '/api/v1/auth/logout', access: ALL, status: 204, request: () => ({ method: 'POST', url: '/api/v1/auth/logout' }) },
+  {
+    method: 'GET', route: '/api/v1/auth/me', access: ALL, status: 200, request: get('/api/v1/auth/me'),
+    check: (res, who) => expect(res.body).toMatchObject({ kind: 'token', role: ROLE_OF[who as Exclude<Principal, 'none'>], csrfToken: null }),
+  },
+  { method: 'GET', route: '/api/v1/users', access: ['admin'], status: 200, request: get('/api/v1/users') },
+  {
+    method: 'POST', route: '/api/v1/users', access: ['admin'], status: 201, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/users', payload: { username: `new-${uid()}`, displayName: '新用户', password: PASSWORD, role: 'official' } }),
+  },
+  {
+    method: 'POST', route: '/api/v1/users/:id/disable', access: ['admin'], status: 200, writes: true,
+    request: async () => ({ method: 'POST', url: `/api/v1/users/${await freshUser()}/disable` }),
+    check: (res) => expect(res.body.disabled).toBe(true),
+  },
+  {
+    method: 'POST', route: '/api/v1/users/:id/enable', access: ['admin'], status: 200, writes: true,
+    request: async () => ({ method: 'POST', url: `/api/v1/users/${await freshUser(true)}/enable` }),
+    check: (res) => expect(res.body.disabled).toBe(false),
+  },
+  {
+    method: 'POST', route: '/api/v1/users/:id/password', access: ['admin'], status: 200, writes: true,
+    request: async () => ({ method: 'POST', url: `/api/v1/users/${await freshUser()}/password`, payload: { password: `${PASSWORD}-new` } }),
+  },
+  { method: 'GET', route: '/api/v1/tokens', access: ['admin'], status: 200, request: get('/api/v1/tokens') },
+  {
+    method: 'POST', route: '/api/v1/tokens', access: ['admin'], status: 201, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/tokens', payload: { name: `ems 接口 ${uid()}`, role: 'carrier', organization: 'ems' } }),
+  },
+  {
+    method: 'POST', route: '/api/v1/tokens/:id/revoke', access: ['admin'], status: 200, writes: true,
+    request: async () => {
+      const victim = await createToken({ ctx: t.ctx, input: { name: `to revoke ${uid()}`, role: 'official' } });
+      return { method: 'POST', url: `/api/v1/tokens/${victim.id}/revoke` };
+    },
+    check: (res) => expect(res.body.revoked).toBe(true),
+  },
+  { method: 'GET', route: '/api/v1/audit', access: ['admin', 'official'], status: 200, request: get('/api/v1/audit?limit=5') },
+
+  // reference.routes.ts
+  { method: 'GET', route: '/api/v1/towns', access: ALL, status: 200, request: get('/api/v1/towns') },
+  { method: 'GET', route: '/api/v1/carriers', access: ALL, status: 200, request: get('/api/v1/carriers') },
+  { method: 'GET', route: '/api/v1/products', access: ALL, status: 200, request: get('/api/v1/products') },
+
+  // organizations.routes.ts
+  { method: 'GET', route: '/api/v1/cooperatives', access: ALL, status: 200, request: get('/api/v1/cooperatives') },
+  {
+    method: 'POST', route: '/api/v1/cooperatives', access: ['admin'], status: 201, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/cooperatives', payload: { name: `合作社-${uid()}`, townCode: TOWNS.dongli } }),
+  },
+  { method: 'GET', route: '/api/v1/storage-facilities', access: ALL, status: 200, request: get('/api/v1/storage-facilities') },
+  {
+    method: 'POST', route: '/api/v1/storage-facilities', access: ['admin'], status: 201, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/storage-facilities', payload: { name: `冷库-${uid()}`, townCode: TOWNS.dongli, kind: 'cold', operatorCooperativeId: fx.coopA } }),
+  },
+
+  // projects.routes.ts
+  { method: 'GET', route: '/api/v1/projects', access: ALL, status: 200, request: get('/api/v1/projects') },
+  {
+    method: 'POST', route: '/api/v1/projects', access: ['admin'], status: 201, writes: true,
+    request: () => ({
+      method: 'POST', url: '/api/v1/projects',
+      payload: { code: `cherry-${uid()}`, name: '樱桃项目', productCode: 'cherry', tier: 'silver', targetParcels: 5_000_000, startsOn: '2026-05-01', endsOn: '2026-07-31' },
+    }),
+  },
+  { method: 'GET', route: '/api/v1/projects/:id', access: ALL, status: 200, request: () => get(`/api/v1/projects/${fx.project}`)() },
+  { method: 'GET', route: '/api/v1/projects/:id/progress', access: ALL, status: 200, request: () => get(`/api/v1/projects/${fx.project}/progress`)() },
+  { method: 'GET', route: '/api/v1/reconciliation', access: ALL, status: 200, request: () => get(`/api/v1/reconciliation?projectId=${fx.project}`)() },
+
+  // pickups.routes.ts
+  { method: 'GET', route: '/api/v1/pickups', access: ALL, status: 200, request: get('/api/v1/pickups') },
+  {
+    method: 'POST', route: '/api/v1/pickups', access: ['admin', 'cooperative'], status: 201, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/pickups', payload: pickup(fx.coopA) }),
+  },
+  {
+    method: 'POST', route: '/api/v1/pickups/batch', access: ['admin', 'cooperative'], status: 200, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopA)] } }),
+    check: (res) => expect(res.body.summary).toEqual({ created: 1, duplicate: 0, conflict: 0, invalid: 0 }),
+  },
+  {
+    method: 'GET', route: '/api/v1/pickups/:id', access: ALL, status: 200, request: () => get(`/api/v1/pickups/${fx.pickupA}`)(),
+    check: (res) => expect(res.body.id).toBe(fx.pickupA),
+  },
+  {
+    method: 'POST', route: '/api/v1/pickups/:id/void', access: ['admin', 'cooperative'], status: 200, writes: true,
+    request: async () => ({ method: 'POST', url: `/api/v1/pickups/${await freshPickupOfA()}/void`, payload: { reason: '录入错误' } }),
+    check: (res) => expect(res.body.voided).toBe(true),
+  },
+
+  // storage.routes.ts
+  {
+    method: 'POST', route: '/api/v1/packaging-runs', access: ['admin', 'cooperative'], status: 201, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/packaging-runs', payload: packagingRun(fx.coopA) }),
+  },
+  {
+    method: 'POST', route: '/api/v1/storage-movements', access: ['admin', 'cooperative'], status: 201, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityA) }),
+  },
+  { method: 'GET', route: '/api/v1/stock', access: ALL, status: 200, request: get('/api/v1/stock') },
+
+  // carrier-volumes.routes.ts
+  {
+    method: 'PUT', route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date', access: ['admin', 'carrier'], status: 200, writes: true,
+    request: () => ({ method: 'PUT', url: cellUrl('ems'), payload: { parcels: 1000 + ++counter } }),
+    check: (res) => expect(res.body.changed).toBe(true),
+  },
+  {
+    method: 'GET', route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date/history', access: ALL, status: 200,
+    request: get(`${cellUrl('ems')}/history`),
+  },
+  {
+    method: 'POST', route: '/api/v1/carrier-volumes/batch', access: ['admin', 'carrier'], status: 200, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/batch', payload: { items: [volume('ems')] } }),
+    check: (res) => expect(res.body.summary).toEqual({ revised: 1, unchanged: 0, invalid: 0 }),
+  },
+
+  // plugins/live.ts
+  { method: 'GET', route: '/api/v1/live', access: ALL, status: 101, websocket: true, request: get('/api/v1/live') },
+];
+
+/** The ledger's write routes: where cooperatives or carriers record, and the county only reads. */
+const LEDGER_WRITES = ROWS.filter(
+  (r) => r.method !== 'GET' && r.access !== 'public' && !r.access.includes('official') && (r.access.includes('cooperative') || r.access.includes('carrier')),
+);
+
+const keyOf = (method: string, route: string) => `${method.toUpperCase()} ${route}`;
+
+function expectedStatus(row: Row, who: Principal): number {
+  if (row.access === 'public') return row.status;
+  if (who === 'none') return 401;
+  return row.access.includes(ROLE_OF[who]) ? row.status : 403;
+}
+
+/** Every route the app serves, read from Fastify's own route tree. */
+function servedRoutes(): string[] {
+  const out: string[] = [];
+  const stack: string[] = [];
+  // The radix tree as printed: each line an edge, so a route's path is its edges joined.
+  for (const line of t.server.printRoutes().split('\n')) {
+    const m = /^((?:[│ ] {3})*)[└├]── (.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!m) continue;
+    stack.length = m[1].length / 4;
+    stack.push(m[2]);
+    const path = stack.join('');
+    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) out.push(keyOf(method, path));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  fx.coopA = await createCooperative(t.app, { name: `合作社A-${uid()}` });
+  fx.coopB = await createCooperative(t.app, { name: `合作社B-${uid()}` });
+  const facility = async (operatorCooperativeId?: string) => {
+    const res = await send(t.app, {
+      method: 'POST', url: '/api/v1/storage-facilities',
+      payload: { name: `冷库-${uid()}`, townCode: TOWNS.yanya, kind: 'cold', ...(operatorCooperativeId ? { operatorCooperativeId } : {}) },
+    });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  fx.facilityA = await facility(fx.coopA);
+  fx.facilityB = await facility(fx.coopB);
+  fx.facilityCounty = await facility();
+  fx.project = await createProject(t.app);
+  const a = pickup(fx.coopA, { carrierCode: 'ems' });
+  const b = pickup(fx.coopB, { carrierCode: 'sf' });
+  for (const p of [a, b]) expect((await send(t.app, { method: 'POST', url: '/api/v1/pickups', payload: p })).status).toBe(201);
+  fx.pickupA = a.id as string;
+  fx.pickupB = b.id as string;
+  // Stock in B's and the county's store, so taking some out would succeed but for whose store it is.
+  for (const f of [fx.facilityB, fx.facilityCounty])
+    expect((await send(t.app, { method: 'POST', url: '/api/v1/storage-movements', payload: { ...movement(f), weightKg: 100 } })).status).toBe(201);
+  fx.loginUser = `login-${uid()}`;
+  await createUser({ ctx: t.ctx, input: { username: fx.loginUser, displayName: '登录用户', password: PASSWORD, role: 'official' } });
+  clients = {
+    none: t.server,
+    admin: t.app,
+    official: await t.as('official'),
+    coopA: await t.as('cooperative', fx.coopA),
+    carrier: await t.as('carrier', 'ems'),
+  };
+  controls = { admin: t.app, coopB: await t.as('cooperative', fx.coopB), sf: await t.as('carrier', 'sf') };
+});
+afterAll(() => t?.close());
+
+describe('the matrix covers every route', () => {
+  const tableKeys = ROWS.map((r) => keyOf(r.method, r.route));
+
+  it('has one row per route', () => {
+    expect(new Set(tableKeys).size).toBe(tableKeys.length);
+  });
+
+  it('has a row for every operation in the OpenAPI document, and only public pages and websockets besides', async () => {
+    const doc = (await send(t.server, { method: 'GET', url: '/api/v1/openapi.json' })).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => keyOf(method, path.replace(/\{(\w+)\}/g, ':$1'))),
+    );
+    expect(documented.length).toBeGreaterThan(25);
+    expect(tableKeys).toEqual(expect.arrayContaining(documented));
+    const undocumented = ROWS.filter((r) => !documented.includes(keyOf(r.method, r.route)));
+    // Hidden from the document: the public pages, and websockets (which OpenAPI does not describe).
+    expect(undocumented.every((r) => r.access === 'public' || r.websocket)).toBe(true);
+    expect(undocumented.map((r) => keyOf(r.method, r.route)).sort()).toEqual(
+      [
+        'GET /api/v1/live', 'GET /', 'GET /api/v1/openapi.json', 'GET /api/v1/docs', 'GET /api/v1/docs/json', 'GET /api/v1/docs/yaml',
+        'GET /api/v1/docs/static/index.html', 'GET /api/v1/docs/static/swagger-initializer.js', 'GET /api/v1/docs/static/*',
+      ].sort(),
+    );
+  });
+
+  it('has a row for every route the app serves (HEAD mirrors GET and is checked below)', () => {
+    for (const r of ROWS) expect({ key: keyOf(r.method, r.route), served: t.server.hasRoute({ method: r.method, url: r.route }) }).toEqual({ key: keyOf(r.method, r.route), served: true });
+    const served = servedRoutes();
+    expect(served.length).toBeGreaterThan(ROWS.length);
+    expect(served.filter((k) => !k.startsWith('HEAD ')).sort()).toEqual([...tableKeys].sort());
+    expect(served.filter((k) => k.startsWith('HEAD ')).map((k) => k.replace(/^HEAD/, 'GET')).sort()).toEqual(
+      tableKeys.filter((k) => k.startsWith('GET ')).sort(),
+    );
+  });
+});
+
+describe.each(ROWS)('$method $route', (row) => {
+  it.each(PRINCIPALS)(`as %s`, async (who) => {
+    const expected = expectedStatus(row, who);
+    const req = await row.request(who);
+    const before = await snapshot();
+    const res = row.websocket ? await openSocket(who, req.url) : await send(clients[who], req);
+    const after = await snapshot();
+    expect({ who, status: res.status, body: res.status === expected ? undefined : res.body }).toEqual({ who, status: expected, body: undefined });
+    // (A refused websocket upgrade's body is not readable through the client.)
+    if (expected === 401 && !row.websocket) expectError(res, 401, 'UNAUTHORIZED');
+    if (expected === 403 && !row.websocket) expectError(res, 403, 'FORBIDDEN');
+    if (expected >= 400) {
+      // Refused: nothing at all was written.
+      expect(after).toEqual(before);
+    } else {
+      row.check?.(res, who);
+      if (row.writes) expect(after).not.toEqual(before);
+      else if (req.method === 'GET') expect(after).toEqual(before);
+    }
+  });
+
+  if (row.method === 'GET' && !row.websocket)
+    it.each(PRINCIPALS)('HEAD as %s', async (who) => {
+      const req = await row.request(who);
+      const res = await clients[who].inject({ method: 'HEAD', url: req.url });
+      expect(res.statusCode).toBe(expectedStatus(row, who));
+      expect(res.body).toBe('');
+    });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('scope: what a caller may touch of the data', () => {
+  /**
+   * A refused request, and the caller for whom the very same request succeeds (the rightful
+   * owner, or an admin): so the refusal is down to scope, not to anything wrong with the request.
+   */
+  type Case = { name: string; who: Principal; request: () => Req | Promise<Req>; expect: (res: Res) => void; control: Control; controlStatus: number };
+  const forbidden = (path: string) => (res: Res) => {
+    expectError(res, 403, 'FORBIDDEN');
+    expect(res.body.error.issues).toEqual([{ path, message: expect.any(String) }]);
+  };
+  const invalidItem = (path: string) => (res: Res) => {
+    expect(res.status).toBe(200);
+    expect(res.body.results).toHaveLength(1);
+    expect(res.body.results[0]).toMatchObject({ index: 0, status: 'invalid', error: { code: 'FORBIDDEN', issues: [{ path, message: expect.any(String) }] } });
+    expect(res.body.results[0].pickup).toBeUndefined();
+    expect(res.body.results[0].volume).toBeUndefined();
+    expect(res.body.summary).toMatchObject({ invalid: 1 });
+  };
+  const officialRefused = (res: Res) => expectError(res, 403, 'FORBIDDEN');
+  const freshPickupOfB = async () => {
+    const p = pickup(fx.coopB, { carrierCode: 'sf' });
+    expect((await send(clients.admin, { method: 'POST', url: '/api/v1/pickups', payload: p })).status).toBe(201);
+    return p.id as string;
+  };
+
+  const CASES: Case[] = [
+    {
+      name: 'cooperative A records a pickup for cooperative B', who: 'coopA', control: 'coopB', controlStatus: 201,
+      request: () => ({ method: 'POST', url: '/api/v1/pickups', payload: pickup(fx.coopB) }), expect: forbidden('cooperativeId'),
+    },
+    {
+      name: 'cooperative A records a packaging run for cooperative B', who: 'coopA', control: 'coopB', controlStatus: 201,
+      request: () => ({ method: 'POST', url: '/api/v1/packaging-runs', payload: packagingRun(fx.coopB) }), expect: forbidden('cooperativeId'),
+    },
+    {
+      name: 'cooperative A sends a batch item for cooperative B', who: 'coopA', control: 'coopB', controlStatus: 200,
+      request: () => ({ method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopB)] } }), expect: invalidItem('items.0.cooperativeId'),
+    },
+    {
+      name: "cooperative A voids cooperative B's pickup (as if it did not exist)", who: 'coopA', control: 'coopB', controlStatus: 200,
+      request: async () => ({ method: 'POST', url: `/api/v1/pickups/${await freshPickupOfB()}/void`, payload: { reason: '不是我们的' } }),
+      expect: (res) => expectError(res, 404, 'NOT_FOUND'),
+    },
+    {
+      name: 'cooperative A moves fruit into a store run by B', who: 'coopA', control: 'coopB', controlStatus: 201,
+      request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityB) }), expect: forbidden('facilityId'),
+    },
+    {
+      name: 'cooperative A takes fruit out of a store run by B', who: 'coopA', control: 'coopB', controlStatus: 201,
+      request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityB, 'out') }), expect: forbidden('facilityId'),
+    },
+    {
+      name: 'cooperative A moves fruit into a store run by no cooperative', who: 'coopA', control: 'admin', controlStatus: 201,
+      request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityCounty) }), expect: forbidden('facilityId'),
+    },
+    {
+      name: "carrier ems reports sf's figure", who: 'carrier', control: 'sf', controlStatus: 200,
+      request: () => ({ method: 'PUT', url: cellUrl('sf'), payload: { parcels: 1000 + ++counter } }), expect: forbidden('carrierCode'),
+    },
+    {
+      name: 'carrier ems sends a batch item for sf', who: 'carrier', control: 'sf', controlStatus: 200,
+      request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/batch', payload: { items: [volume('sf')] } }), expect: invalidItem('items.0.carrierCode'),
+    },
+    // An official watches; it writes nothing to the ledger. Every ledger write route of the matrix,
+    // with the request the matrix sends there (which succeeds for an admin).
+    ...LEDGER_WRITES.map((row) => ({
+      name: `official ${row.method} ${row.route}`, who: 'official' as const, control: 'admin' as const, controlStatus: row.status,
+      request: () => row.request('official'), expect: officialRefused,
+    })),
+  ];
+
+  it('has an official case for each of the seven ledger write routes', () => {
+    expect(LEDGER_WRITES.map((r) => keyOf(r.method, r.route)).sort()).toEqual(
+      [
+        'POST /api/v1/pickups', 'POST /api/v1/pickups/batch', 'POST /api/v1/pickups/:id/void', 'POST /api/v1/packaging-runs',
+        'POST /api/v1/storage-movements', 'PUT /api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date', 'POST /api/v1/carrier-volumes/batch',
+      ].sort(),
+    );
+  });
+
+  it.each(CASES)('$name: refused, nothing changes; the same request succeeds for $control', async (c) => {
+    const req = await c.request();
+    c.expect(await sendUnchanged(clients[c.who], req));
+    const control = await send(controls[c.control], req);
+    expect({ status: control.status, body: control.status === c.controlStatus ? undefined : control.body }).toEqual({ status: c.controlStatus, body: undefined });
+    if (control.body?.summary) expect(control.body.summary.invalid).toBe(0);
+    if (req.url.endsWith('/void')) expect(control.body.voided).toBe(true);
+  });
+
+  it('takes the in-scope items of a mixed batch and refuses the rest item by item', async () => {
+    const mine = pickup(fx.coopA);
+    const theirs = pickup(fx.coopB);
+    const res = await send(clients.coopA, { method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [mine, theirs] } });
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: any) => r.status)).toEqual(['created', 'invalid']);
+    expect(res.body.results[1].error.code).toBe('FORBIDDEN');
+    expect((await send(t.app, { method: 'GET', url: `/api/v1/pickups/${mine.id}` })).status).toBe(200);
+    expectError(await send(t.app, { method: 'GET', url: `/api/v1/pickups/${theirs.id}` }), 404, 'NOT_FOUND');
+  });
+
+  it("does not show cooperative B's pickup to cooperative A through a batch that reuses its id", async () => {
+    const res = await sendUnchanged(clients.coopA, { method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopA, { id: fx.pickupB })] } });
+    expect(res.status).toBe(200);
+    expect(res.body.results[0]).toMatchObject({ index: 0, id: fx.pickupB, status: 'conflict' });
+    expect(res.body.results[0].pickup).toBeUndefined();
+    expect(JSON.stringify(res.body)).not.toContain(fx.coopB);
+  });
+
+  it("answers 404 to cooperative A asking for B's pickup, and to ems asking for an sf pickup", async () => {
+    expectError(await send(clients.coopA, { method: 'GET', url: `/api/v1/pickups/${fx.pickupB}` }), 404, 'NOT_FOUND');
+    expectError(await send(clients.carrier, { method: 'GET', url: `/api/v1/pickups/${fx.pickupB}` }), 404, 'NOT_FOUND');
+    // …while the county sees it, so the 404 is the scope and not a missing record.
+    expect((await send(clients.official, { method: 'GET', url: `/api/v1/pickups/${fx.pickupB}` })).status).toBe(200);
+  });
+
+  describe('listing pickups', () => {
+    const town = TOWNS.shiqiao; // only these pickups are logged in this town
+    let logged: Record<'aEms' | 'aSf' | 'bEms' | 'bSf', Record<string, unknown>>;
+    beforeAll(async () => {
+      logged = {
+        aEms: pickup(fx.coopA, { townCode: town, carrierCode: 'ems' }),
+        aSf: pickup(fx.coopA, { townCode: town, carrierCode: 'sf' }),
+        bEms: pickup(fx.coopB, { townCode: town, carrierCode: 'ems' }),
+        bSf: pickup(fx.coopB, { townCode: town, carrierCode: 'sf' }),
+      };
+      const res = await send(t.app, { method: 'POST', url: '/api/v1/pickups/batch', payload: { items: Object.values(logged) } });
+      expect(res.body.summary.created).toBe(4);
+    });
+    const list = async (who: Principal, query = '') => {
+      const res = await send(clients[who], { method: 'GET', url: `/api/v1/pickups?townCode=${town}&limit=500${query}` });
+      expect(res.status).toBe(200);
+      return (res.body.items as { id: string }[]).map((p) => p.id).sort();
+    };
+    const ids = (...ps: Record<string, unknown>[]) => ps.map((p) => p.id as string).sort();
+
+    it("shows cooperative A only A's pickups, even when it filters for B", async () => {
+      expect(await list('coopA')).toEqual(ids(logged.aEms, logged.aSf));
+      expect(await list('coopA', `&cooperativeId=${fx.coopB}`)).toEqual([]);
+      const all = await send(clients.coopA, { method: 'GET', url: '/api/v1/pickups?limit=500' });
+      expect(all.body.items.length).toBeGreaterThan(0);
+      expect(all.body.items.every((p: any) => p.cooperativeId === fx.coopA)).toBe(true);
+    });
+
+    it('shows carrier ems only the pickups handed to ems, even when it filters for sf', async () => {
+      expect(await list('carrier')).toEqual(ids(logged.aEms, logged.bEms));
+      expect(await list('carrier', '&carrierCode=sf')).toEqual([]);
+      const all = await send(clients.carrier, { method: 'GET', url: '/api/v1/pickups?limit=500' });
+      expect(all.body.items.every((p: any) => p.carrierCode === 'ems')).toBe(true);
+    });
+
+    it('shows the county every pickup', async () => {
+      const everything = ids(logged.aEms, logged.aSf, logged.bEms, logged.bSf);
+      expect(await list('admin')).toEqual(everything);
+      expect(await list('official')).toEqual(everything);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('credentials', () => {
+  const write = () => ({ method: 'POST' as const, url: '/api/v1/pickups', payload: pickup(fx.coopA) });
+
+  it('answers 401 in the standard shape to unknown, revoked and malformed Authorization headers, writing nothing', async () => {
+    const revoked = await t.as('cooperative', fx.coopA);
+    expect((await send(revoked, write())).status).toBe(201);
+    expect((await send(t.app, { method: 'POST', url: `/api/v1/tokens/${revoked.tokenId}/revoke` })).status).toBe(200);
+    const valid = (clients.coopA as Injector & { token: string }).token;
+    const headers = [
+      `Bearer ${revoked.token}`,
+      `Bearer gyt_${'x'.repeat(43)}`,
+      'Bearer',
+      'Bearer ',
+      `Bearer ${valid} extra`,
+      `Basic ${Buffer.from('admin:password').toString('base64')}`,
+      `Token ${valid}`,
+      valid,
+      '',
+    ];
+    for (const authorization of headers) {
+      const res = await sendUnchanged(t.server, { ...write(), headers: { authorization } });
+      expect({ authorization, status: res.status }).toEqual({ authorization, status: 401 });
+      expectError(res, 401, 'UNAUTHORIZED');
+      expect(Object.keys(res.body.error).sort()).toEqual(['code', 'message']);
+      const read = await send(t.server, { method: 'GET', url: '/api/v1/pickups', headers: { authorization } });
+      expectError(read, 401, 'UNAUTHORIZED');
+    }
+  });
+
+  describe('session cookies', () => {
+    let username: string;
+    let userId: string;
+    const login = async () => {
+      const res = await send(t.server, { method: 'POST', url: '/api/v1/auth/login', payload: { username, password: PASSWORD } });
+      expect(res.status).toBe(200);
+      const cookie = res.raw!.cookies.find((c) => c.name === 'gy_session');
+      expect(cookie?.httpOnly).toBe(true);
+      expect(res.body.csrfToken).toEqual(expect.any(String));
+      return { cookie: `gy_session=${cookie!.value}`, csrf: res.body.csrfToken as string, secret: cookie!.value };
+    };
+
+    beforeAll(async () => {
+      username = `coop-a-${uid()}`;
+      const res = await send(clients.admin, {
+        method: 'POST', url: '/api/v1/users',
+        payload: { username, displayName: '合作社A 录入员', password: PASSWORD, role: 'cooperative', organization: fx.coopA },
+      });
+      expect(res.status).toBe(201);
+      userId = res.body.id;
+    });
+
+    it('reads with the cookie alone, but writes only with the x-csrf-token header of that session', async () => {
+      const s = await login();
+      const me = await send(t.server, { method: 'GET', url: '/api/v1/auth/me', headers: { cookie: s.cookie } });
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ kind: 'user', username, role: 'cooperative', cooperativeId: fx.coopA, csrfToken: s.csrf });
+
+      const other = await login(); // another session of the same user: its CSRF token is not this one's
+      const missingOrWrong: Record<string, string>[] = [{}, { 'x-csrf-token': '' }, { 'x-csrf-token': 'wrong' }, { 'x-csrf-token': other.csrf }, { 'x-csrf-token': s.secret }];
+      for (const headers of missingOrWrong) {
+        for (const req of [
+          write(),
+          { method: 'POST' as const, url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopA)] } },
+          { method: 'POST' as const, url: `/api/v1/pickups/${fx.pickupA}/void`, payload: { reason: '跨站请求' } },
+          { method: 'POST' as const, url: '/api/v1/packaging-runs', payload: packagingRun(fx.coopA) },
+          { method: 'POST' as const, url: '/api/v1/storage-movements', payload: movement(fx.facilityA) },
+          { method: 'POST' as const, url: '/api/v1/auth/logout' },
+        ]) {
+          const res = await sendUnchanged(t.server, { ...req, headers: { cookie: s.cookie, ...headers } });
+          expect({ url: req.url, headers, status: res.status }).toEqual({ url: req.url, headers, status: 403 });
+          expectError(res, 403, 'FORBIDDEN');
+        }
+      }
+
+      const p = pickup(fx.coopA);
+      const ok = await send(t.server, { method: 'POST', url: '/api/v1/pickups', payload: p, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+      expect(ok.status).toBe(201);
+      expect(ok.body.recordedBy).toBe(`user:${username}`);
+      const voided = await send(t.server, { method: 'POST', url: `/api/v1/pickups/${p.id}/void`, payload: { reason: '录错了' }, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+      expect(voided.status).toBe(200);
+      expect(voided.body.voided).toBe(true);
+    });
+
+    it("applies the user's role and scope to cookie writes as to tokens", async () => {
+      const s = await login();
+      const headers = { cookie: s.cookie, 'x-csrf-token': s.csrf };
+      expectError(await sendUnchanged(t.server, { ...write(), payload: pickup(fx.coopB), headers }), 403, 'FORBIDDEN');
+      expectError(
+        await sendUnchanged(t.server, { method: 'POST', url: '/api/v1/cooperatives', payload: { name: `合作社-${uid()}`, townCode: TOWNS.yanya }, headers }),
+        403, 'FORBIDDEN',
+      );
+    });
+
+    it('a bad Authorization header is not rescued by a good cookie', async () => {
+      const s = await login();
+      const res = await sendUnchanged(t.server, { ...write(), headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, authorization: 'Bearer nope' } });
+      expectError(res, 401, 'UNAUTHORIZED');
+    });
+
+    it('ends the session on logout (with the header), and on disabling the user', async () => {
+      const s = await login();
+      expect((await send(t.server, { method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } })).status).toBe(204);
+      expectError(await send(t.server, { method: 'GET', url: '/api/v1/auth/me', headers: { cookie: s.cookie } }), 401, 'UNAUTHORIZED');
+      expectError(await sendUnchanged(t.server, { ...write(), headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } }), 401, 'UNAUTHORIZED');
+
+      const s2 = await login();
+      expect((await send(clients.admin, { method: 'POST', url: `/api/v1/users/${userId}/disable` })).status).toBe(200);
+      try {
+        expectError(await sendUnchanged(t.server, { ...write(), headers: { cookie: s2.cookie, 'x-csrf-token': s2.csrf } }), 401, 'UNAUTHORIZED');
+        expectError(await send(t.server, { method: 'GET', url: '/api/v1/auth/me', headers: { cookie: s2.cookie } }), 401, 'UNAUTHORIZED');
+      } finally {
+        expect((await send(clients.admin, { method: 'POST', url: `/api/v1/users/${userId}/enable` })).status).toBe(200);
+      }
+    });
+
+    it('answers 401 to an unknown cookie', async () => {
+      expectError(await sendUnchanged(t.server, { ...write(), headers: { cookie: 'gy_session=gys_forged', 'x-csrf-token': 'x' } }), 401, 'UNAUTHORIZED');
+    });
+  });
+});
