@@ -106,8 +106,11 @@ export class LiveHub {
     });
   }
 
-  private followed(client: Client): string[] {
-    if (client.subscribed) return [...client.subscribed];
+  private followed(client: Client, active = this.activeProjectIds()): string[] {
+    return client.subscribed ? [...client.subscribed] : active;
+  }
+
+  private activeProjectIds(): string[] {
     const since = addDays(businessDate(this.ctx.clock()), -ACTIVE_AFTER_END_DAYS);
     return [...this.projects.values()].filter((p) => p.endsOn >= since).map((p) => p.id);
   }
@@ -176,6 +179,7 @@ export class LiveHub {
   private deliver(fetched: Set<string>, added: string[]): void {
     const now = Date.now();
     const at = new Date().toISOString();
+    const active = this.activeProjectIds();
     for (const client of this.clients) {
       if (client.ws.bufferedAmount > this.opts.maxBufferedBytes) {
         // A slow reader is skipped, never waited for; it gets full figures once it drains.
@@ -185,7 +189,7 @@ export class LiveHub {
         continue;
       }
       client.stalledSince = null;
-      const follows = this.followed(client);
+      const follows = this.followed(client, active);
       if (client.needsSnapshot) {
         const projects = follows
           .map((id) => ({ project: this.projects.get(id)!, latest: this.latest.get(id) }))
