@@ -5,3 +5,4 @@ export * from './projects.ts';
 export * from './ledger.ts';
 export * from './accounts.ts';
 export * from './live.ts';
+export * from './briefings.ts';

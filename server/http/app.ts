@@ -14,6 +14,7 @@ import livePlugin from './plugins/live.ts';
 import contextPlugin from './plugins/context.ts';
 import errorsPlugin, { sendError } from './plugins/errors.ts';
 import { accountRoutes } from './routes/accounts.routes.ts';
+import { briefingRoutes } from './routes/briefings.routes.ts';
 import { carrierVolumeRoutes } from './routes/carrier-volumes.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { organizationRoutes } from './routes/organizations.routes.ts';
@@ -83,6 +84,7 @@ export async function buildApp({ config, handle, reference, clock = () => new Da
       await api.register(pickupRoutes);
       await api.register(storageRoutes);
       await api.register(carrierVolumeRoutes);
+      await api.register(briefingRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -33,6 +33,7 @@ const fx = {
   pickupA: '', // cooperative A's, carried by ems: every role may read it
   pickupB: '', // cooperative B's, carried by sf
   loginUser: '',
+  briefing: '',
 };
 let clients: Record<Principal, Injector>;
 /** Callers for the scope table's controls: besides the admin, the owners the principals are refused for. */
@@ -56,7 +57,7 @@ async function send(client: Injector, req: Req & { headers?: Record<string, stri
 const TABLES = [
   'pickups', 'pickup_reversals', 'packaging_runs', 'storage_movements', 'carrier_volume_revisions',
   'volume_cells', 'project_rollups', 'storage_stock',
-  'cooperatives', 'storage_facilities', 'projects', 'users', 'api_tokens',
+  'cooperatives', 'storage_facilities', 'projects', 'users', 'api_tokens', 'briefings',
 ] as const;
 // Authenticating stamps the caller's token with its last use (at most once a minute, by design):
 // bookkeeping of the credential like the audit trail, not something the refused request wrote.
@@ -287,6 +288,22 @@ const ROWS: Row[] = [
     check: (res) => expect(res.body.summary).toEqual({ revised: 1, unchanged: 0, invalid: 0 }),
   },
 
+  // briefings.routes.ts: the leading group's documents, officials and admins only
+  { method: 'GET', route: '/api/v1/briefings', access: ['admin', 'official'], status: 200, request: get('/api/v1/briefings') },
+  {
+    method: 'POST', route: '/api/v1/briefings', access: ['admin', 'official'], status: 201, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/briefings', payload: { projectIds: [fx.project], problems: '无', nextSteps: '无', recipients: {} } }),
+    check: (res) => expect(res.body).toMatchObject({ year: 2026, number: expect.any(Number), language: 'zh' }),
+  },
+  {
+    method: 'GET', route: '/api/v1/briefings/preview.pdf', access: ['admin', 'official'], status: 200, request: get('/api/v1/briefings/preview.pdf'),
+    check: (res) => expect(res.raw!.headers['content-type']).toBe('application/pdf'),
+  },
+  {
+    method: 'GET', route: '/api/v1/briefings/:id.pdf', access: ['admin', 'official'], status: 200, request: () => ({ method: 'GET', url: `/api/v1/briefings/${fx.briefing}.pdf` }),
+    check: (res) => expect(res.raw!.headers.etag).toMatch(/^"[0-9a-f]{64}"$/),
+  },
+
   // plugins/live.ts
   { method: 'GET', route: '/api/v1/live', access: ALL, status: 101, websocket: true, request: get('/api/v1/live') },
 ];
@@ -338,6 +355,9 @@ beforeAll(async () => {
   fx.facilityB = await facility(fx.coopB);
   fx.facilityCounty = await facility();
   fx.project = await createProject(t.app);
+  const briefing = await send(t.app, { method: 'POST', url: '/api/v1/briefings', payload: { projectIds: [fx.project], problems: '无', nextSteps: '无', recipients: {} } });
+  expect(briefing.status).toBe(201);
+  fx.briefing = briefing.body.id;
   const a = pickup(fx.coopA, { carrierCode: 'ems' });
   const b = pickup(fx.coopB, { carrierCode: 'sf' });
   for (const p of [a, b]) expect((await send(t.app, { method: 'POST', url: '/api/v1/pickups', payload: p })).status).toBe(201);

@@ -1,0 +1,67 @@
+import { and, asc, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { briefings, projects } from '../../../db/schema/index.ts';
+import type { StockView } from '../../contracts/ledger.ts';
+import type { ProgressView, ProjectView } from '../../contracts/projects.ts';
+import type { Ctx } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { listStock } from '../ledger/list-stock.ts';
+import { getProgress } from '../projects/get-progress.ts';
+import { toProjectView } from '../projects/project-view.ts';
+import { businessDate } from '../time.ts';
+import type { Tx } from '../transaction.ts';
+
+export type BriefingData = {
+  cutOff: Date;
+  projects: { project: ProjectView; progress: ProgressView }[];
+  stock: StockView[];
+};
+
+/**
+ * Reads what a briefing reports, as of one instant: the projects named (or, by default,
+ * the county-wide projects running today), their progress, and the storage stock. The reads
+ * share one repeatable-read snapshot, so the figures of one project agree with another's and
+ * with the stock, even while pickups keep arriving.
+ */
+export async function gatherBriefing({ ctx, projectIds }: { ctx: Ctx; projectIds?: readonly string[] }): Promise<BriefingData> {
+  const cutOff = ctx.clock();
+  const today = businessDate(cutOff);
+  return ctx.db.transaction(
+    async (tx) => {
+      // Every read below sees the same instant: getProgress asks the clock for "today".
+      const at: Ctx = { ...ctx, db: tx as unknown as Db, clock: () => cutOff };
+      let rows: (typeof projects.$inferSelect)[];
+      if (projectIds) {
+        const found = await tx.select().from(projects).where(inArray(projects.id, [...projectIds]));
+        const byId = new Map(found.map((r) => [r.id, r]));
+        const issues = projectIds.flatMap((id, i) => (byId.has(id) ? [] : [{ path: `projectIds.${i}`, message: 'no project with this id' }]));
+        if (issues.length) throw DomainError.validation(issues);
+        rows = projectIds.map((id) => byId.get(id)!);
+      } else {
+        rows = await tx
+          .select()
+          .from(projects)
+          .where(and(isNull(projects.townCode), lte(projects.startsOn, today), gte(projects.endsOn, today)))
+          .orderBy(asc(projects.startsOn), asc(projects.code));
+        if (!rows.length)
+          throw DomainError.validation([{ path: 'projectIds', message: 'no county-wide project is running today: name the projects to report on' }]);
+      }
+      const progress: BriefingData['projects'] = [];
+      for (const row of rows) progress.push({ project: toProjectView(row), progress: await getProgress({ ctx: at, id: row.id }) });
+      const stock = (await listStock({ ctx: at })).items;
+      return { cutOff, projects: progress, stock };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/** The number the next briefing of `year` would get (第N期 restarts each year). */
+export async function nextBriefingNumber(db: Db | Tx, year: number): Promise<number> {
+  const [row] = await db.select({ next: sql<number>`coalesce(max(${briefings.number}), 0)::int + 1` }).from(briefings).where(sql`${briefings.year} = ${year}`);
+  return Number(row?.next ?? 1);
+}
+
+/** The Asia/Shanghai calendar year of an instant: briefings are numbered per year of issue. */
+export function issueYear(instant: Date): number {
+  return Number(businessDate(instant).slice(0, 4));
+}

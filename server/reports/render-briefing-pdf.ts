@@ -1,0 +1,558 @@
+import PDFDocument from 'pdfkit';
+import type { BriefingModel, BriefingProject } from '../domain/reports/build-briefing-model.ts';
+import {
+  formatDate, formatIssueNumber, formatParcelsCell, formatParcelsShort, formatPercent, formatTonnes, round,
+} from '../domain/reports/format.ts';
+import type { Flag } from '../domain/reports/town-flags.ts';
+import { renderProgressChart } from './charts.ts';
+import { parsedFont } from './fonts.ts';
+import { LABELS, type Labels } from './labels.ts';
+
+// A4 with the GB/T 9704-2012 type area: 156 × 225 mm, top margin 37 mm, left 28 mm.
+const MM = 72 / 25.4;
+const PAGE = { width: 595.28, height: 841.89 };
+const MARGINS = { top: 37 * MM, bottom: 35 * MM, left: 28 * MM, right: 26 * MM };
+const LEFT = MARGINS.left;
+const WIDTH = PAGE.width - MARGINS.left - MARGINS.right;
+const RIGHT = LEFT + WIDTH;
+const MAX_Y = PAGE.height - MARGINS.bottom;
+
+const FONT = { regular: 'NotoSansSC', bold: 'NotoSansSC-Bold' } as const;
+const COLOR = {
+  red: '#d40000', text: '#1a1a1a', muted: '#595959', grid: '#b3b3b3', header: '#eef2f7', cell: '#f7f9fc',
+  ahead: '#1f4e79', behind: '#c00000',
+};
+const FLAG_COLOR: Record<Flag, string> = { blue: '#2e75b6', yellow: '#e6b800', red: '#c00000' };
+const CHART_HEIGHT = 180;
+const CHART_MIN_HEIGHT = 150;
+const TABLE = { pad: 3.5, rowH: 16, twoLineHeader: 30 };
+
+type Doc = PDFKit.PDFDocument;
+type Align = 'left' | 'right' | 'center';
+type Column = { header: string; width: number; align: Align };
+type Cell = string | { text: string; flag?: Flag | null; bold?: boolean; color?: string };
+
+/**
+ * Renders a briefing model to PDF bytes. No database, no clock: the document's dates come
+ * from the model's cut-off, so the same model always gives the same bytes.
+ */
+export async function renderBriefingPdf(model: BriefingModel): Promise<Buffer> {
+  const cutOff = new Date(model.cutOffAt);
+  const labels = LABELS[model.lang];
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: MARGINS,
+    bufferPages: true,
+    lang: model.lang === 'zh' ? 'zh-CN' : 'en',
+    displayTitle: true,
+    info: {
+      Title: `${model.title} ${model.lang === 'zh' ? `${model.issue.year}年` : ''}${formatIssueNumber(model.issue, model.lang)}`,
+      Author: model.issuingUnit,
+      Subject: model.headline,
+      Creator: 'Guoyun 果运',
+      Producer: 'Guoyun 果运 (pdfkit)',
+      // pdfkit would stamp the wall clock here (and derive the file ID from it).
+      CreationDate: cutOff,
+      ModDate: cutOff,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const finished = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  // Registered from the package's font files (never the system's); pdfkit embeds only the
+  // glyphs used, which keeps an 8 MB font down to tens of kilobytes per document.
+  // pdfkit's typings know only paths and buffers; at run time it takes a parsed fontkit font.
+  doc.registerFont(FONT.regular, parsedFont('regular') as unknown as Buffer);
+  doc.registerFont(FONT.bold, parsedFont('bold') as unknown as Buffer);
+
+  new BriefingWriter(doc, model, labels).write();
+  doc.end();
+  return finished;
+}
+
+class BriefingWriter {
+  private figureNo = 0;
+  private readonly zh: boolean;
+
+  constructor(
+    private readonly doc: Doc,
+    private readonly model: BriefingModel,
+    private readonly t: Labels,
+  ) {
+    this.zh = model.lang === 'zh';
+  }
+
+  write(): void {
+    const { model, t } = this;
+    this.masthead();
+    this.headline();
+
+    let section = 0;
+    this.heading1(`${t.numerals(section++)}${t.sections.overall}`);
+    model.projects.forEach((p, i) => this.overall(p, i));
+
+    // A section heading must not be left behind when its first table moves to the next page.
+    const subheading = model.projects.length > 1 ? 28 : 0;
+    const firstTable = (rows: number) => Math.min(TABLE.twoLineHeader + rows * TABLE.rowH + subheading, (MAX_Y - MARGINS.top) / 2);
+    this.heading1(`${t.numerals(section++)}${t.sections.towns}`, firstTable((model.projects[0]?.towns.length ?? 0) + 1));
+    model.projects.forEach((p, i) => this.townTable(p, i));
+    this.note(`${t.notePrefix}${model.flagRule}`);
+
+    this.heading1(`${t.numerals(section++)}${t.sections.carriers}`, firstTable((model.projects[0]?.carriers.length ?? 0) + 1));
+    model.projects.forEach((p, i) => this.carrierTable(p, i));
+
+    const products = model.stock.productNames.join(this.zh ? '、' : ', ');
+    this.heading1(`${t.numerals(section++)}${t.sections.stock}${products ? (this.zh ? `（${products}）` : ` (${products})`) : ''}`, firstTable(model.stock.rows.length + 1));
+    this.stockTable();
+
+    this.heading1(`${t.numerals(section++)}${t.sections.problems}`);
+    this.officialText(model.problems);
+    this.heading1(`${t.numerals(section++)}${t.sections.nextSteps}`);
+    this.officialText(model.nextSteps);
+
+    this.notes();
+    this.colophon();
+    this.pageFurniture();
+  }
+
+  // ── masthead: red title, 第N期, issuing unit left and date right, red rule ─────────────
+
+  private masthead(): void {
+    const { doc, model } = this;
+    let y = MARGINS.top;
+    const spacing = this.zh ? 4 : 0;
+    // The title is the official's to choose: it shrinks to stay on one line, and only a very
+    // long one wraps (at 20 pt) rather than run off the page.
+    doc.font(FONT.bold).fillColor(COLOR.red);
+    let size = 30;
+    while (size > 20 && doc.fontSize(size).widthOfString(model.title, { characterSpacing: spacing }) > WIDTH) size -= 1;
+    doc.fontSize(size);
+    const titleOptions = { width: WIDTH, align: 'center' as const, characterSpacing: spacing, lineGap: 2 };
+    const titleHeight = doc.heightOfString(model.title, titleOptions);
+    doc.text(model.title, LEFT, y, titleOptions);
+    y += titleHeight + 4;
+
+    doc.font(FONT.regular).fontSize(14).fillColor(COLOR.text);
+    doc.text(formatIssueNumber(model.issue, model.lang), LEFT, y, { width: WIDTH, align: 'center', lineBreak: false });
+    y += 30;
+
+    doc.fontSize(11.5);
+    const date = formatDate(model.issueDate, model.lang);
+    const dateWidth = doc.widthOfString(date);
+    const unitWidth = WIDTH - dateWidth - 16;
+    // A long issuing unit shrinks a little, then wraps, but never runs into the date.
+    let unitSize = 11.5;
+    while (unitSize > 9 && doc.fontSize(unitSize).widthOfString(model.issuingUnit) > unitWidth) unitSize -= 0.5;
+    const unitHeight = doc.heightOfString(model.issuingUnit, { width: unitWidth });
+    doc.text(model.issuingUnit, LEFT, y, { width: unitWidth });
+    doc.fontSize(11.5).text(date, RIGHT - dateWidth, y, { width: dateWidth, lineBreak: false });
+    y += Math.max(20, unitHeight + 5);
+
+    doc.save().lineWidth(2).strokeColor(COLOR.red).moveTo(LEFT, y).lineTo(RIGHT, y).stroke().restore();
+    doc.x = LEFT;
+    doc.y = y + 14;
+  }
+
+  private headline(): void {
+    const { doc, model } = this;
+    doc.font(FONT.bold).fontSize(13.5).fillColor(COLOR.text);
+    doc.text(model.headline, LEFT, doc.y, { width: WIDTH, lineGap: 4 });
+    doc.moveDown(0.2);
+    doc.font(FONT.regular).fontSize(9.5).fillColor(COLOR.muted);
+    doc.text(model.cutOffLabel, LEFT, doc.y, { width: WIDTH, align: 'right' });
+    doc.fillColor(COLOR.text);
+  }
+
+  // ── sections ────────────────────────────────────────────────────────────────────────
+
+  private overall(p: BriefingProject, i: number): void {
+    const { doc, t } = this;
+    this.heading2(`${t.sub(i)}${p.name}`, 110);
+    doc.font(FONT.regular).fontSize(11).fillColor(COLOR.text);
+    doc.text(p.summary, LEFT, doc.y, { width: WIDTH, lineGap: 4.5, indent: this.zh ? 22 : 0 });
+    doc.moveDown(0.5);
+    this.figures(p);
+    this.chart(p);
+  }
+
+  private figures(p: BriefingProject): void {
+    const { doc, t, model } = this;
+    const f = p.figures;
+    const lang = model.lang;
+    const parcels = (n: number) => formatParcelsShort(n, lang);
+    const sign = f.aheadPoints > 0 ? '+' : f.aheadPoints < 0 ? '−' : '±';
+    const points = `${sign}${round(Math.abs(f.aheadPoints), 1).toFixed(1)}${this.zh ? '个百分点' : ' points'}`;
+    const needed = p.status === 'ended' || f.requiredDailyRate === null ? t.figures.ended : parcels(f.requiredDailyRate);
+    const cells: { label: string; value: string; color?: string }[] = [
+      { label: t.figures.target, value: parcels(f.target) },
+      { label: t.figures.counted, value: parcels(f.counted) },
+      { label: t.figures.percent, value: formatPercent(f.percent) },
+      { label: t.figures.elapsed, value: formatPercent(f.elapsedPercent) },
+      { label: t.figures.vsPace, value: p.status === 'not-started' ? t.figures.notStarted : points, color: f.aheadPoints < 0 ? COLOR.behind : COLOR.ahead },
+      { label: t.figures.confirmed, value: parcels(f.confirmed) },
+      { label: t.figures.provisional, value: parcels(f.provisional) },
+      { label: t.figures.rateSoFar, value: parcels(f.dailyRateSoFar) },
+      { label: t.figures.rateNeeded, value: needed },
+      { label: t.figures.projected, value: parcels(f.projected) },
+    ];
+    const perRow = 5;
+    const cellW = WIDTH / perRow;
+    const cellH = 38;
+    this.ensure(cellH * 2 + 8);
+    const y0 = doc.y;
+    cells.forEach((c, k) => {
+      const x = LEFT + (k % perRow) * cellW;
+      const y = y0 + Math.floor(k / perRow) * cellH;
+      doc.save().lineWidth(0.5).fillColor(COLOR.cell).strokeColor(COLOR.grid).rect(x, y, cellW, cellH).fillAndStroke().restore();
+      doc.font(FONT.regular).fontSize(8).fillColor(COLOR.muted).text(c.label, x + 5, y + 5, { width: cellW - 10, lineBreak: false, ellipsis: true });
+      doc.font(FONT.bold).fillColor(c.color ?? COLOR.text);
+      this.fit(c.value, cellW - 10, 12.5, 7.5);
+      doc.text(c.value, x + 5, y + 19, { width: cellW - 10, lineBreak: false });
+    });
+    doc.fillColor(COLOR.text);
+    doc.x = LEFT;
+    doc.y = y0 + cellH * 2 + 8;
+  }
+
+  private chart(p: BriefingProject): void {
+    const { doc, model, t } = this;
+    this.figureNo += 1;
+    const caption = t.chartCaption(this.figureNo, p.name);
+    doc.font(FONT.regular).fontSize(8.5);
+    const captionHeight = doc.heightOfString(caption, { width: WIDTH }) + 3;
+    // A chart a little shorter beats a chart alone on the next page, up to a point.
+    const room = MAX_Y - doc.y - captionHeight;
+    const height = room >= CHART_MIN_HEIGHT ? Math.min(CHART_HEIGHT, Math.floor(room)) : CHART_HEIGHT;
+    this.ensure(height + captionHeight);
+    const png = renderProgressChart({
+      lang: model.lang,
+      startsOn: p.startsOn,
+      endsOn: p.endsOn,
+      targetParcels: p.figures.target,
+      daily: p.daily,
+      cutOffDate: model.issueDate,
+      widthPt: Math.round(WIDTH),
+      heightPt: height,
+      // 180 dpi prints crisply; with many charts, 144 dpi keeps the file near 300 kB.
+      scale: model.projects.length > 2 ? 2 : 2.5,
+    });
+    const y = doc.y;
+    doc.image(png, LEFT, y, { width: WIDTH, height });
+    doc.font(FONT.regular).fontSize(8.5).fillColor(COLOR.muted);
+    doc.text(caption, LEFT, y + height + 3, { width: WIDTH, align: 'center' });
+    doc.fillColor(COLOR.text);
+    doc.moveDown(0.6);
+  }
+
+  private townTable(p: BriefingProject, i: number): void {
+    const { t, model } = this;
+    const lang = model.lang;
+    const c = t.townColumns;
+    const widths = this.zh ? [28, 66, 54, 50, 44, 54, 46, 54, 46] : [18, 96, 56, 54, 38, 56, 40, 44, 40];
+    const headers = [c.rank, c.town, c.counted, c.provisional, c.share, c.allocated, c.completion, c.ofPace, c.flag];
+    const aligns: Align[] = ['center', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'center'];
+    const columns = headers.map((header, k) => ({ header, width: widths[k], align: aligns[k] }));
+    const rows: Cell[][] = p.towns.map((r) => [
+      String(r.rank),
+      r.name,
+      formatParcelsCell(r.counted, lang),
+      formatParcelsCell(r.provisional, lang),
+      formatPercent(r.sharePercent),
+      formatParcelsCell(r.allocatedTarget, lang),
+      formatPercent(r.completionPercent),
+      formatPercent(r.percentOfPace),
+      { text: r.flag ? t.flags[r.flag] : t.noFlag, flag: r.flag },
+    ]);
+    if (!p.isTownProject) {
+      const f = p.figures;
+      const ofPace = f.elapsedPercent > 0 ? (f.percent / f.elapsedPercent) * 100 : null;
+      rows.push([
+        '',
+        { text: this.zh ? '全县合计' : 'County', bold: true },
+        { text: formatParcelsCell(f.counted, lang), bold: true },
+        { text: formatParcelsCell(f.provisional, lang), bold: true },
+        { text: f.counted > 0 ? '100.0%' : '—', bold: true },
+        { text: formatParcelsCell(f.target, lang), bold: true },
+        { text: formatPercent(f.percent), bold: true },
+        { text: formatPercent(ofPace), bold: true },
+        '',
+      ]);
+    }
+    this.keepTogether(columns, rows, this.model.projects.length > 1 ? `${t.sub(i)}${p.name}` : null);
+    this.table(columns, rows);
+  }
+
+  private carrierTable(p: BriefingProject, i: number): void {
+    const { t, model } = this;
+    const lang = model.lang;
+    const c = t.carrierColumns;
+    const widths = this.zh ? [34, 130, 74, 72, 72, 60] : [24, 140, 74, 72, 72, 60];
+    const columns: Column[] = [
+      { header: c.index, width: widths[0], align: 'center' },
+      { header: c.carrier, width: widths[1], align: 'left' },
+      { header: c.counted, width: widths[2], align: 'right' },
+      { header: c.confirmed, width: widths[3], align: 'right' },
+      { header: c.provisional, width: widths[4], align: 'right' },
+      { header: c.share, width: widths[5], align: 'right' },
+    ];
+    const rows: Cell[][] = p.carriers.map((r, k) => [
+      String(k + 1),
+      r.name,
+      formatParcelsCell(r.counted, lang),
+      formatParcelsCell(r.confirmed, lang),
+      formatParcelsCell(r.provisional, lang),
+      formatPercent(r.sharePercent),
+    ]);
+    const f = p.figures;
+    rows.push([
+      '',
+      { text: this.zh ? '合计' : 'Total', bold: true },
+      { text: formatParcelsCell(f.counted, lang), bold: true },
+      { text: formatParcelsCell(f.confirmed, lang), bold: true },
+      { text: formatParcelsCell(f.provisional, lang), bold: true },
+      { text: f.counted > 0 ? '100.0%' : '—', bold: true },
+    ]);
+    this.keepTogether(columns, rows, this.model.projects.length > 1 ? `${t.sub(i)}${p.name}` : null);
+    this.table(columns, rows);
+  }
+
+  private stockTable(): void {
+    const { doc, t, model } = this;
+    const c = t.stockColumns;
+    if (!model.stock.rows.length) {
+      this.paragraph(t.noStock);
+      return;
+    }
+    const widths = this.zh ? [122, 74, 48, 60, 50, 50, 38] : [122, 74, 54, 56, 48, 52, 36];
+    const columns: Column[] = [
+      { header: c.facility, width: widths[0], align: 'left' },
+      { header: c.town, width: widths[1], align: 'left' },
+      { header: c.kind, width: widths[2], align: 'center' },
+      { header: c.product, width: widths[3], align: 'left' },
+      { header: c.weight, width: widths[4], align: 'right' },
+      { header: c.capacity, width: widths[5], align: 'right' },
+      { header: c.utilisation, width: widths[6], align: 'right' },
+    ];
+    const rows: Cell[][] = model.stock.rows.map((r) => [
+      r.facilityName, r.townName, r.kind, r.productName, formatTonnes(r.weightKg), r.capacityKg === null ? '—' : formatTonnes(r.capacityKg), formatPercent(r.utilisationPercent),
+    ]);
+    rows.push([{ text: c.total, bold: true }, '', '', '', { text: formatTonnes(model.stock.totalKg), bold: true }, '', '']);
+    this.keepTogether(columns, rows, null);
+    this.table(columns, rows);
+    doc.moveDown(0.2);
+  }
+
+  private officialText(text: string | null): void {
+    const { doc, t } = this;
+    if (text === null) {
+      doc.font(FONT.regular).fontSize(11).fillColor(COLOR.muted).text(t.toBeWritten, LEFT, doc.y, { width: WIDTH, indent: this.zh ? 22 : 0 });
+      doc.fillColor(COLOR.text).moveDown(0.4);
+      return;
+    }
+    for (const para of text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean)) this.paragraph(para);
+  }
+
+  private notes(): void {
+    const { doc, t, model } = this;
+    this.ensure(40);
+    doc.moveDown(0.6);
+    doc.font(FONT.bold).fontSize(9).fillColor(COLOR.muted).text(`${t.sections.notes}${this.zh ? '：' : ':'}`, LEFT, doc.y, { width: WIDTH });
+    doc.font(FONT.regular).fontSize(8.5);
+    model.notes.forEach((n, k) => {
+      doc.text(`${k + 1}. ${n}`, LEFT, doc.y + 1, { width: WIDTH, lineGap: 2 });
+    });
+    doc.fillColor(COLOR.text);
+  }
+
+  // ── 版记: recipients, the issuing line and copies, at the foot of the last page ────────
+
+  private colophon(): void {
+    const { doc, t, model } = this;
+    const size = 10.5;
+    const pad = 5;
+    doc.font(FONT.regular).fontSize(size);
+    const entries = (['bao', 'song', 'fa'] as const)
+      .filter((k) => model.recipients[k])
+      .map((k) => ({ label: t.recipients[k], text: model.recipients[k] as string }));
+    const rowHeight = (label: string, text: string) => doc.heightOfString(text, { width: WIDTH - doc.widthOfString(label) - 2 * pad }) + 2 * pad;
+    const issued = t.issued(model.issuingUnit, formatDate(model.issueDate, model.lang));
+    const copies = model.copies ? t.copies(model.copies) : '';
+    const issuedRow = doc.heightOfString(issued, { width: WIDTH - doc.widthOfString(copies) - 3 * pad }) + 2 * pad;
+    const height = entries.reduce((h, e) => h + rowHeight(e.label, e.text), 0) + issuedRow;
+
+    if (doc.y + 16 > MAX_Y - height) doc.addPage();
+    let y = MAX_Y - height;
+    const rule = (at: number, width: number) => doc.save().lineWidth(width).strokeColor(COLOR.text).moveTo(LEFT, at).lineTo(RIGHT, at).stroke().restore();
+    rule(y, 1);
+    for (const e of entries) {
+      const labelWidth = doc.widthOfString(e.label);
+      const h = rowHeight(e.label, e.text);
+      doc.fillColor(COLOR.text).text(e.label, LEFT + pad, y + pad, { lineBreak: false });
+      doc.text(e.text, LEFT + pad + labelWidth, y + pad, { width: WIDTH - labelWidth - 2 * pad });
+      y += h;
+      rule(y, 0.5);
+    }
+    doc.text(issued, LEFT + pad, y + pad, { width: WIDTH - doc.widthOfString(copies) - 3 * pad });
+    if (copies) doc.text(copies, RIGHT - pad - doc.widthOfString(copies), y + pad, { lineBreak: false });
+    y += issuedRow;
+    rule(y, 1);
+  }
+
+  /** Page numbers "— n —" (odd pages at the right, even at the left, as GB/T 9704 has it) and the preview watermark. */
+  private pageFurniture(): void {
+    const { doc, t, model } = this;
+    const range = doc.bufferedPageRange();
+    for (let i = range.start; i < range.start + range.count; i++) {
+      doc.switchToPage(i);
+      // Writing below the bottom margin would otherwise make pdfkit start a new page.
+      const bottom = doc.page.margins.bottom;
+      doc.page.margins.bottom = 0;
+      const n = i + 1;
+      const label = t.page(n);
+      doc.font(FONT.regular).fontSize(11).fillColor(COLOR.text);
+      const w = doc.widthOfString(label);
+      const inset = 14; // one character's width in from the edge of the type area
+      doc.text(label, n % 2 === 1 ? RIGHT - inset - w : LEFT + inset, MAX_Y + 7 * MM, { lineBreak: false });
+      if (model.issue.preview) {
+        doc.save();
+        doc.rotate(-35, { origin: [PAGE.width / 2, PAGE.height / 2] });
+        doc.font(FONT.bold).fontSize(58).fillColor('#000000').fillOpacity(0.07);
+        const mark = t.watermark;
+        const mw = doc.widthOfString(mark);
+        doc.text(mark, PAGE.width / 2 - mw / 2, PAGE.height / 2 - 30, { lineBreak: false });
+        doc.restore();
+      }
+      doc.page.margins.bottom = bottom;
+    }
+  }
+
+  // ── building blocks ─────────────────────────────────────────────────────────────────
+
+  /** Starts a new page unless `height` points still fit on this one. */
+  private ensure(height: number): void {
+    if (this.doc.y + height > MAX_Y) this.doc.addPage();
+  }
+
+  /** Sets the largest font size (down to `min`) at which `text` fits `width` on one line. */
+  private fit(text: string, width: number, max: number, min: number): void {
+    let size = max;
+    while (size > min && this.doc.fontSize(size).widthOfString(text) > width) size -= 0.5;
+    this.doc.fontSize(size);
+  }
+
+  private heading1(text: string, keepWith = 50): void {
+    const { doc } = this;
+    // Keep a heading with at least a few lines of what follows it.
+    this.ensure(keepWith + 30);
+    doc.moveDown(0.5);
+    doc.font(FONT.bold).fontSize(13).fillColor(COLOR.text).text(text, LEFT, doc.y, { width: WIDTH });
+    doc.moveDown(0.3);
+  }
+
+  private heading2(text: string, keepWith: number): void {
+    const { doc } = this;
+    this.ensure(keepWith);
+    doc.moveDown(0.2);
+    doc.font(FONT.bold).fontSize(11.5).fillColor(COLOR.text).text(text, LEFT, doc.y, { width: WIDTH });
+    doc.moveDown(0.25);
+  }
+
+  private paragraph(text: string): void {
+    const { doc } = this;
+    doc.font(FONT.regular).fontSize(11).fillColor(COLOR.text);
+    doc.text(text, LEFT, doc.y, { width: WIDTH, lineGap: 4.5, indent: this.zh ? 22 : 0, paragraphGap: 3 });
+  }
+
+  private note(text: string): void {
+    const { doc } = this;
+    doc.font(FONT.regular).fontSize(8.5).fillColor(COLOR.muted);
+    doc.text(text, LEFT, doc.y + 2, { width: WIDTH, lineGap: 2 });
+    doc.fillColor(COLOR.text).moveDown(0.3);
+  }
+
+  /** Sets the header font, shrunk so each of the header's lines fits its column unbroken. */
+  private headerFont(c: Column): void {
+    const { doc } = this;
+    let size = 8.5;
+    doc.font(FONT.bold);
+    while (size > 6.5 && c.header.split('\n').some((line) => doc.fontSize(size).widthOfString(line) > c.width - 2 * TABLE.pad)) size -= 0.25;
+    doc.fontSize(size);
+  }
+
+  private tableHeaderHeight(columns: Column[]): number {
+    const heights = columns.map((c) => {
+      this.headerFont(c);
+      return this.doc.heightOfString(c.header, { width: c.width - 2 * TABLE.pad });
+    });
+    return Math.max(...heights) + 2 * TABLE.pad + 1;
+  }
+
+  /**
+   * Moves a table that fits in half a page (and its heading, if any) to the next page
+   * rather than splitting it; then writes the heading.
+   */
+  private keepTogether(columns: Column[], rows: Cell[][], heading: string | null): void {
+    const height = this.tableHeaderHeight(columns) + rows.length * TABLE.rowH + (heading ? 28 : 0);
+    if (height <= (MAX_Y - MARGINS.top) / 2) this.ensure(height + 8);
+    if (heading) this.heading2(heading, 80);
+  }
+
+  /** A ruled table; the header repeats on each page the table runs onto. */
+  private table(columns: Column[], rows: Cell[][]): void {
+    const { doc } = this;
+    const { pad, rowH } = TABLE;
+    const fontSize = this.zh ? 9 : 8.5;
+    const headerH = this.tableHeaderHeight(columns);
+
+    const drawHeader = () => {
+      const y = doc.y;
+      let x = LEFT;
+      for (const c of columns) {
+        doc.save().lineWidth(0.5).fillColor(COLOR.header).strokeColor(COLOR.grid).rect(x, y, c.width, headerH).fillAndStroke().restore();
+        this.headerFont(c);
+        const h = doc.heightOfString(c.header, { width: c.width - 2 * pad });
+        doc.fillColor(COLOR.text).text(c.header, x + pad, y + (headerH - h) / 2, { width: c.width - 2 * pad, align: 'center' });
+        x += c.width;
+      }
+      doc.y = y + headerH;
+    };
+
+    this.ensure(headerH + rowH * Math.min(rows.length, 3));
+    drawHeader();
+    for (const row of rows) {
+      if (doc.y + rowH > MAX_Y) {
+        doc.addPage();
+        drawHeader();
+      }
+      const y = doc.y;
+      let x = LEFT;
+      row.forEach((cell, k) => {
+        const c = columns[k];
+        const cellObj = typeof cell === 'string' ? { text: cell } : cell;
+        doc.save().lineWidth(0.5).strokeColor(COLOR.grid).rect(x, y, c.width, rowH).stroke().restore();
+        doc.font(cellObj.bold ? FONT.bold : FONT.regular).fontSize(fontSize).fillColor(cellObj.color ?? COLOR.text);
+        const textY = y + (rowH - doc.currentLineHeight()) / 2 + 0.5;
+        if ('flag' in cellObj && cellObj.flag) {
+          const w = doc.widthOfString(cellObj.text);
+          const dot = 7;
+          const start = x + (c.width - (dot + 3 + w)) / 2;
+          doc.save().fillColor(FLAG_COLOR[cellObj.flag]).rect(start, y + (rowH - dot) / 2, dot, dot).fill().restore();
+          doc.fillColor(COLOR.text).text(cellObj.text, start + dot + 3, textY, { lineBreak: false });
+        } else {
+          // A long name shrinks to fit its cell rather than wrap onto the next row.
+          this.fit(cellObj.text, c.width - 2 * pad, fontSize, 6.5);
+          doc.text(cellObj.text, x + pad, y + (rowH - doc.currentLineHeight()) / 2 + 0.5, { width: c.width - 2 * pad, align: c.align, lineBreak: false });
+        }
+        x += c.width;
+      });
+      doc.y = y + rowH;
+    }
+    doc.x = LEFT;
+    doc.fillColor(COLOR.text);
+    doc.moveDown(0.5);
+  }
+}
+
