@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgDialect, PgQueryResultHKT, PgSession } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -64,6 +65,19 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
       if (!owned.closed) await owned.close();
     },
   };
+}
+
+/**
+ * Runs a statement prepared, on either driver and inside or outside a transaction.
+ * drizzle's `execute` never prepares on postgres.js, so a long statement would be parsed
+ * and planned on every call; hot paths keep their text fixed (rows travel as one JSON
+ * parameter) and come through here, and postgres.js reuses the plan per connection.
+ */
+export async function execPrepared<T>(db: Pick<Db, 'execute'>, query: SQL): Promise<T[]> {
+  const d = db as unknown as { dialect: PgDialect; session: PgSession };
+  // A name (any name) is what makes drizzle ask the driver to prepare.
+  const prepared = d.session.prepareQuery(d.dialect.sqlToQuery(query), undefined, 'guoyun', false);
+  return rowsOf<T>(await prepared.execute());
 }
 
 /** Rows of a `db.execute` result, whichever driver produced it. */

@@ -20,6 +20,7 @@ export function addDays(date: string, days: number): string {
 /** Every date from `from` to `to` inclusive. */
 export function datesFrom(from: string, to: string): string[] {
   const out: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  const end = Date.parse(`${to}T00:00:00Z`);
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end; t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }

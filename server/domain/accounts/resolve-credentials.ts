@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { rowsOf } from '../../../db/client.ts';
+import { execPrepared } from '../../../db/client.ts';
 import type { Role } from '../../contracts/accounts.ts';
 import type { Actor, Ctx } from '../context.ts';
 import { hashSecret } from './secrets.ts';
@@ -8,15 +8,16 @@ export type SessionActor = Actor & { csrfToken: string; username: string; displa
 
 /** The actor behind a session cookie, or null if it is unknown, revoked, expired or its user disabled. */
 export async function resolveSession(ctx: Ctx, secret: string, ip: string): Promise<SessionActor | null> {
-  const rows = rowsOf<{
+  const rows = await execPrepared<{
     session_id: string; csrf_token: string; user_id: string; username: string; display_name: string;
     role: Role; cooperative_id: string | null; carrier_code: string | null;
   }>(
-    await ctx.db.execute(sql`
+    ctx.db,
+    sql`
       SELECT s.id::text AS session_id, s.csrf_token, u.id::text AS user_id, u.username, u.display_name, u.role,
              u.cooperative_id::text AS cooperative_id, u.carrier_code
       FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.secret_hash = ${hashSecret(secret)} AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`),
+      WHERE s.secret_hash = ${hashSecret(secret)} AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
   );
   const r = rows[0];
   if (!r) return null;
@@ -32,10 +33,10 @@ const lastRecorded = new Map<string, number>();
 
 /** The actor behind an API token, or null if it is unknown or revoked. */
 export async function resolveToken(ctx: Ctx, secret: string, ip: string): Promise<(Actor & { tokenName: string }) | null> {
-  const rows = rowsOf<{ id: string; name: string; role: Role; cooperative_id: string | null; carrier_code: string | null }>(
-    await ctx.db.execute(sql`
-      SELECT id::text AS id, name, role, cooperative_id::text AS cooperative_id, carrier_code
-      FROM api_tokens WHERE secret_hash = ${hashSecret(secret)} AND revoked_at IS NULL`),
+  const rows = await execPrepared<{ id: string; name: string; role: Role; cooperative_id: string | null; carrier_code: string | null }>(
+    ctx.db,
+    sql`SELECT id::text AS id, name, role, cooperative_id::text AS cooperative_id, carrier_code
+        FROM api_tokens WHERE secret_hash = ${hashSecret(secret)} AND revoked_at IS NULL`,
   );
   const t = rows[0];
   if (!t) return null;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { rowsOf } from '../../../db/client.ts';
+import { execPrepared } from '../../../db/client.ts';
 import { PickupInput, type PickupView } from '../../contracts/ledger.ts';
 import type { ErrorIssue } from '../../contracts/common.ts';
 import type { Ctx } from '../context.ts';
@@ -84,7 +84,7 @@ export async function insertPickups(ctx: Ctx, pickups: PreparedPickup[]): Promis
   }));
   const slot = pickSlot();
   const result = await withRetry(() =>
-    ctx.db.execute(sql`
+    execPrepared<{ id: string; recorded_at: Date | string }>(ctx.db, sql`
     WITH input AS (
       SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(
         id uuid, cooperative_id uuid, town_code text, village text, carrier_code text, product_code text,
@@ -108,7 +108,7 @@ export async function insertPickups(ctx: Ctx, pickups: PreparedPickup[]): Promis
     SELECT id::text AS id, recorded_at FROM ins`),
   );
   const created = new Map<string, Date | string>();
-  for (const r of rowsOf<{ id: string; recorded_at: Date | string }>(result)) created.set(r.id, r.recorded_at);
+  for (const r of result) created.set(r.id, r.recorded_at);
 
   if (created.size) announce(ctx, pickups.filter((p) => created.has(p.input.id)));
   const outcomes = new Map<string, PickupOutcome>();
@@ -119,7 +119,7 @@ export async function insertPickups(ctx: Ctx, pickups: PreparedPickup[]): Promis
     else outcomes.set(p.input.id, { status: 'created', pickup: viewOfNew(ctx, p, recordedAt) });
   }
   if (existingIds.length) {
-    const existing = rowsOf<PickupRow>(await ctx.db.execute(selectPickupsByIds(existingIds)));
+    const existing = await execPrepared<PickupRow>(ctx.db, selectPickupsByIds(existingIds));
     const byId = new Map(existing.map((r) => [r.id, r]));
     for (const p of pickups) {
       if (outcomes.has(p.input.id)) continue;

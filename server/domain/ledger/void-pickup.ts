@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { rowsOf } from '../../../db/client.ts';
+import { execPrepared } from '../../../db/client.ts';
 import { VoidInput, type PickupView } from '../../contracts/ledger.ts';
 import { IdParams } from '../../contracts/common.ts';
 import type { Ctx } from '../context.ts';
@@ -21,7 +21,7 @@ export async function voidPickup({ ctx, id, input }: { ctx: Ctx; id: string; inp
   // Another cooperative's pickup answers 404, as if it did not exist: no probing for ids.
   const scope = ctx.actor.role === 'cooperative' ? ctx.actor.cooperativeId : null;
   const result = await withRetry(() =>
-    ctx.db.execute(sql`
+    execPrepared<{ n: number }>(ctx.db, sql`
     WITH rev AS (
       INSERT INTO pickup_reversals (pickup_id, reason, reversed_by)
       SELECT id, ${reason}, ${ctx.actor.label} FROM pickups
@@ -38,8 +38,8 @@ export async function voidPickup({ ctx, id, input }: { ctx: Ctx; id: string; inp
     ${auditCte(ctx, 'audited', 'pickup.void', 'pickup', 'rev', sql`pickup_id::text`)}
     SELECT count(*)::int AS n FROM rev`),
   );
-  const voided = (rowsOf<{ n: number }>(result)[0]?.n ?? 0) > 0;
-  const [row] = rowsOf<PickupRow>(await ctx.db.execute(selectPickupsByIds([id])));
+  const voided = (result[0]?.n ?? 0) > 0;
+  const [row] = await execPrepared<PickupRow>(ctx.db, selectPickupsByIds([id]));
   if (!row || (scope !== null && row.cooperative_id !== scope)) throw DomainError.notFound(`Pickup ${id}`);
   if (voided) ctx.changes?.cellsChanged(row.product_code, [row.business_date]);
   return { voided, pickup: toPickupView(row) };
