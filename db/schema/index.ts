@@ -5,3 +5,4 @@ export * from './ledger.schema.ts';
 export * from './tallies.schema.ts';
 export * from './accounts.schema.ts';
 export * from './briefings.schema.ts';
+export * from './network.schema.ts';

@@ -1,4 +1,5 @@
-import { carriers, products, projectTiers, towns } from '../schema/index.ts';
+import { sql } from 'drizzle-orm';
+import { carriers, coverageTargets, products, projectTiers, towns } from '../schema/index.ts';
 import type { Db } from '../client.ts';
 import { referenceData, seasonWindow } from './reference-data.ts';
 
@@ -55,5 +56,14 @@ export async function seedReferenceData(db: Db): Promise<void> {
         }),
       )
       .onConflictDoNothing();
+    // Coverage targets are seeded only into an empty table: an administrator replaces the whole set
+    // (never with an empty one), so a restart must not bring back a target that was removed.
+    await tx.execute(sql`LOCK TABLE coverage_targets IN SHARE ROW EXCLUSIVE MODE`);
+    const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(coverageTargets);
+    if (Number(n) === 0) {
+      await tx.insert(coverageTargets).values(
+        referenceData.coverageTargets.map((t) => ({ by: t.by, rate: t.rate, countsProxy: true, label: t.of, updatedBy: 'system' })),
+      );
+    }
   });
 }

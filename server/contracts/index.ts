@@ -6,3 +6,4 @@ export * from './ledger.ts';
 export * from './accounts.ts';
 export * from './live.ts';
 export * from './briefings.ts';
+export * from './network.ts';

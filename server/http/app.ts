@@ -17,6 +17,7 @@ import { accountRoutes } from './routes/accounts.routes.ts';
 import { briefingRoutes } from './routes/briefings.routes.ts';
 import { carrierVolumeRoutes } from './routes/carrier-volumes.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { networkRoutes } from './routes/network.routes.ts';
 import { organizationRoutes } from './routes/organizations.routes.ts';
 import { pickupRoutes } from './routes/pickups.routes.ts';
 import { projectRoutes } from './routes/projects.routes.ts';
@@ -85,6 +86,7 @@ export async function buildApp({ config, handle, reference, clock = () => new Da
       await api.register(storageRoutes);
       await api.register(carrierVolumeRoutes);
       await api.register(briefingRoutes);
+      await api.register(networkRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -13,6 +13,7 @@ import { createProject } from '../projects/create-project.ts';
 import { seasonRunningOrNext } from '../projects/seasons.ts';
 import { addDays, businessDate, datesFrom } from '../time.ts';
 import { seededRandom, stableUuid } from './random.ts';
+import { seedNetwork } from './seed-network.ts';
 
 /** The demo accounts, one per role; documented in the README. Never use demo mode in production. */
 export const DEMO_ACCOUNTS = [
@@ -180,6 +181,7 @@ export async function seedDemo({ ctx }: { ctx: Ctx }): Promise<DemoSummary> {
       await recordPackagingRun({ ctx, input: { id: stableUuid(`pack-${town}-${i}`), cooperativeId: ids[i % 2], productCode: 'apple', packageType: ['5 kg carton', '2.5 kg carton', 'gift box of 12 apples'][i % 3], parcels, fruitKg: parcels * 5, packedAt: `${date}T01:30:00Z` } });
     }
   }
+  await seedNetwork({ ctx });
   return { seeded: true, pickups, carrierReports };
 }
 

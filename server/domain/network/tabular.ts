@@ -1,0 +1,209 @@
+import ExcelJS from 'exceljs';
+import { MAX_IMPORT_ROWS, type ImportRowError } from '../../contracts/network.ts';
+import { DomainError } from '../errors.ts';
+
+// Reading the spreadsheets administrators already keep: CSV (UTF-8) or the first worksheet of an
+// .xlsx file, a header row first. Rows are numbered as a spreadsheet shows them (the header of a
+// file that starts with it is row 1), so an error's row number is where the user will look.
+
+export type Sheet = { headerRow: number; headers: string[]; rows: { row: number; cells: string[] }[] };
+
+/**
+ * The header is the first row (of the first ten) naming a known column, so a title row above it
+ * (沂源县建制村名单) is skipped; rows above the header are ignored.
+ */
+export async function readSheet(format: 'csv' | 'xlsx', content: string, columns: readonly Column[]): Promise<Sheet> {
+  const records = format === 'csv' ? parseCsv(content) : await readXlsx(content);
+  const nonEmpty = records.filter((r) => r.cells.some((c) => c.trim() !== ''));
+  if (nonEmpty.length === 0) throw DomainError.validation([{ path: 'content', message: 'holds no rows: a header row is expected first' }]);
+  const known = new Set(columns.flatMap((c) => [c.name, ...c.aliases]).map(headerKey));
+  const at = nonEmpty.slice(0, 10).findIndex((r) => r.cells.some((c) => known.has(headerKey(c))));
+  const header = nonEmpty[Math.max(at, 0)];
+  const rows = records.filter((r) => r.row > header.row);
+  const dataRows = rows.filter((r) => r.cells.some((c) => c.trim() !== '')).length;
+  if (dataRows > MAX_IMPORT_ROWS) throw DomainError.validation([{ path: 'content', message: `holds ${dataRows} rows; at most ${MAX_IMPORT_ROWS} can be imported at once` }]);
+  return { headerRow: header.row, headers: header.cells.map((c) => c.trim()), rows };
+}
+
+/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. A tab-separated file works too. */
+export function parseCsv(text: string): { row: number; cells: string[] }[] {
+  const s = text.replace(/^\uFEFF/, '');
+  const firstLine = s.slice(0, s.search(/\r|\n|$/));
+  const sep = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
+  const out: { row: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let i = 0;
+  const endRecord = () => {
+    cells.push(cell);
+    out.push({ row: out.length + 1, cells });
+    cells = [];
+    cell = '';
+  };
+  while (i < s.length) {
+    const ch = s[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (s[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else cell += ch;
+      i++;
+      continue;
+    }
+    if (ch === '"' && cell.trim() === '') {
+      quoted = true;
+      cell = '';
+    } else if (ch === sep) {
+      cells.push(cell);
+      cell = '';
+    } else if (ch === '\r' || ch === '\n') {
+      endRecord();
+      if (ch === '\r' && s[i + 1] === '\n') i++;
+    } else cell += ch;
+    i++;
+  }
+  if (cell !== '' || cells.length > 0 || quoted) endRecord();
+  return out;
+}
+
+const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+
+async function readXlsx(content: string): Promise<{ row: number; cells: string[] }[]> {
+  const base64 = content.replace(/^data:[^,]*;base64,/, '');
+  if (!BASE64.test(base64)) throw DomainError.validation([{ path: 'content', message: 'must be the .xlsx file encoded as base64' }]);
+  const workbook = new ExcelJS.Workbook();
+  try {
+    // exceljs's typings predate the generic Buffer of newer @types/node.
+    await workbook.xlsx.load(Buffer.from(base64, 'base64') as unknown as ArrayBuffer);
+  } catch {
+    throw DomainError.validation([{ path: 'content', message: 'is not a readable .xlsx file' }]);
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw DomainError.validation([{ path: 'content', message: 'has no worksheet' }]);
+  const out: { row: number; cells: string[] }[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+    out.push({ row: rowNumber, cells: Array.from(values, (v) => cellText(v)) });
+  });
+  return out;
+}
+
+/** A cell as the text a user sees: dates as YYYY-MM-DD, formulas by their result, rich text flattened. */
+export function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toFixed(0) : String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  // exceljs hands date cells back as the UTC midnight of the date shown.
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
+  if (typeof v === 'object') {
+    const o = v as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: unknown };
+    if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join('');
+    if ('result' in o) return cellText(o.result);
+    if (o.text !== undefined) return cellText(o.text);
+    if (o.error !== undefined) return String(o.error);
+  }
+  return String(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Columns
+
+export type Column = { name: string; aliases: readonly string[]; required?: boolean };
+
+/** Header text compared loosely: case, spaces, underscores, dashes, a trailing "*" and full-width forms do not matter. */
+export const headerKey = (h: string) => h.normalize('NFKC').toLowerCase().replace(/[\s_\-*（）()]/g, '');
+
+// Spreadsheet habits: a running number column carries no data.
+const IGNORED = new Set(['序号', 'no', 'no.', '#', '编号序号'].map(headerKey));
+
+/** Maps each header to a column; unknown, repeated or missing columns are errors on the header row. */
+export function mapColumns(sheet: Sheet, columns: readonly Column[]): { index: Map<string, number>; errors: ImportRowError[] } {
+  const byKey = new Map<string, Column>();
+  for (const c of columns) for (const a of [c.name, ...c.aliases]) byKey.set(headerKey(a), c);
+  const index = new Map<string, number>();
+  const errors: ImportRowError[] = [];
+  sheet.headers.forEach((h, i) => {
+    if (h === '' || IGNORED.has(headerKey(h))) return;
+    const column = byKey.get(headerKey(h));
+    if (!column) errors.push({ row: sheet.headerRow, field: h, message: `is not a known column; known columns: ${columns.map((c) => c.name).join(', ')}` });
+    else if (index.has(column.name)) errors.push({ row: sheet.headerRow, field: column.name, message: `appears twice (as "${sheet.headers[index.get(column.name)!]}" and "${h}")` });
+    else index.set(column.name, i);
+  });
+  for (const c of columns) if (c.required && !index.has(c.name)) errors.push({ row: sheet.headerRow, field: c.name, message: 'is a required column' });
+  return { index, errors };
+}
+
+/** The cells of one row by column name: only the columns the file has (an absent column changes nothing). */
+export function rowValues(cells: readonly string[], index: Map<string, number>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, i] of index) out.set(name, (cells[i] ?? '').trim());
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cell values. Each returns the value, or throws a CellError with the message for the row.
+
+export class CellError extends Error {}
+
+const YES = new Set(['是', '有', 'y', 'yes', 'true', '1', '√', '✓']);
+const NO = new Set(['否', '无', '没有', 'n', 'no', 'false', '0', '×', '✗']);
+
+export function parseYesNo(s: string): boolean {
+  const k = s.toLowerCase();
+  if (YES.has(k)) return true;
+  if (NO.has(k)) return false;
+  throw new CellError('must be yes or no (是/否, true/false, 1/0)');
+}
+
+/** YYYY-MM-DD, or the same with "/" or "." separators, or 2020年3月1日. */
+export function parseDate(s: string): string {
+  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(s);
+  if (!m) throw new CellError('must be a date as YYYY-MM-DD');
+  const date = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
+  const d = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) throw new CellError(`is not a calendar date (${s})`);
+  return date;
+}
+
+/** A value from a vocabulary: its code, or one of its names. */
+export function parseChoice<T extends string>(s: string, choices: Record<T, readonly string[]>, what: string): T {
+  const k = headerKey(s);
+  for (const [code, names] of Object.entries(choices) as [T, readonly string[]][]) {
+    if (headerKey(code) === k || names.some((n) => headerKey(n) === k)) return code;
+  }
+  throw new CellError(`must be one of ${Object.keys(choices).join(', ')} (${what})`);
+}
+
+export function splitList(s: string): string[] {
+  return s.split(/[,，;；、|\s]+/).map((x) => x.trim()).filter(Boolean);
+}
+
+export function parseInteger(s: string): number {
+  if (!/^\d+$/.test(s)) throw new CellError('must be a whole number');
+  return Number(s);
+}
+
+/** A town by its 9-digit code or its name (with or without 镇/街道). */
+export function parseTown(s: string, towns: readonly { code: string; name: string }[]): string {
+  const byCode = towns.find((t) => t.code === s);
+  if (byCode) return byCode.code;
+  const byName = towns.find((t) => t.name === s || t.name.replace(/(街道|镇)$/, '') === s);
+  if (byName) return byName.code;
+  throw new CellError(/^\d+$/.test(s) ? `unknown town code "${s}"` : `unknown town "${s}"`);
+}
+
+/** A carrier by its code, its name, its English name, or the start of its name (中通 → zto) when that is unambiguous. */
+export function parseCarrier(s: string, carriers: readonly { code: string; name: string; nameEn: string }[]): string {
+  const k = s.toLowerCase();
+  const exact = carriers.find((c) => c.code === k || c.name === s || c.nameEn.toLowerCase() === k || c.name.split('/').some((n) => n.toLowerCase() === k));
+  if (exact) return exact.code;
+  const prefix = carriers.filter((c) => s.length >= 2 && c.name.startsWith(s));
+  if (prefix.length === 1) return prefix[0].code;
+  throw new CellError(`unknown carrier "${s}"`);
+}
