@@ -9,6 +9,8 @@ import { memoryOf, startApp, type AppProcess } from './app-process.ts';
 import { batchBody, pickupBody, RAW_COLUMNS, rawRow } from './data.ts';
 import { closedLoop, httpLoad, merge, withCpu, type CpuContext, type CpuShare, type PhaseResult, type Segment } from './load.ts';
 import { printReport, type Report } from './report.ts';
+import { benchBriefingRender } from './briefing-render.ts';
+import { benchLive } from './live-bench.ts';
 import { settings } from './settings.ts';
 
 const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -361,5 +363,34 @@ try {
   exitCode = 1;
 } finally {
   await cleanup();
+}
+
+// The live dashboards and the briefing, each on an app and database of its own.
+if (exitCode === 0 && settings.live) {
+  try {
+    log(`live: ${settings.liveClients} dashboards in a separate process, ${settings.liveRate} writes/s for ${settings.liveSeconds} s…`);
+    const live = await benchLive({ adminUrl: settings.serverUrl, clients: settings.liveClients, writesPerSecond: settings.liveRate, seconds: settings.liveSeconds });
+    const ok = live.p99Ms <= 200 && live.missing === 0 && live.everyClientEndedOnFinalFigure;
+    console.log('\nLive dashboards (write acknowledged → figure on every dashboard)');
+    console.log(`  clients ${fmt(live.clients)}, writes ${fmt(live.writes)} at ${fmt(live.writesPerSecond)}/s`);
+    console.log(`  latency p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms (goal ≤ 200 ms), max ${live.maxMs} ms — ${ok ? 'PASS' : 'MISS'}`);
+    console.log(`  messages delivered ${fmt(live.messagesDelivered)}: ${fmt(live.messagesPerWrite)} per write (vs ${fmt(live.clients)} clients without coalescing)`);
+    console.log(`  server CPU ${live.serverCpuSeconds} s = ${live.serverCpuMsPerMessage} ms per delivered message; peak RSS ${live.serverPeakRssMiB ?? '?'} MiB`);
+    console.log(`  every dashboard ended on the final figure: ${live.everyClientEndedOnFinalFigure}; updates never seen: ${live.missing}`);
+  } catch (error) {
+    console.error('live benchmark failed:', error);
+    exitCode = 1;
+  }
+}
+if (exitCode === 0 && settings.briefing) {
+  try {
+    log('briefing: rendering a full-season briefing…');
+    const b = await benchBriefingRender();
+    console.log('\nBriefing (every town, every carrier, a whole season of daily data)');
+    console.log(`  median render ${fmt(b.ms)} ms (goal ≤ 1,500 ms) — ${b.ms <= 1500 ? 'PASS' : 'MISS'}; ${b.pages} pages, ${fmt(b.bytes / 1024)} kB; peak RSS ${fmt(b.peakRssMb)} MB`);
+  } catch (error) {
+    console.error('briefing benchmark failed:', error);
+    exitCode = 1;
+  }
 }
 process.exit(exitCode);

@@ -37,6 +37,13 @@ export const settings = {
   jsonOut: process.env.BENCH_JSON?.trim() || null,
   /** Passed to the app as DATABASE_POOL_MAX when set; otherwise the app's default (10). */
   appPoolMax: process.env.BENCH_APP_POOL_MAX?.trim() || null,
+  /** The live phase: dashboards connected, steady write rate, seconds. BENCH_LIVE=0 skips it. */
+  live: process.env.BENCH_LIVE !== '0',
+  liveClients: num('BENCH_LIVE_CLIENTS', 1000, { min: 1 }),
+  liveRate: num('BENCH_LIVE_RATE', 50, { min: 1 }),
+  liveSeconds: num('BENCH_LIVE_SECONDS', 20, { min: 1 }),
+  /** The briefing render phase; BENCH_BRIEFING=0 skips it. */
+  briefing: process.env.BENCH_BRIEFING !== '0',
 };
 
 export type Settings = typeof settings;
