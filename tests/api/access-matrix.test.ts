@@ -12,7 +12,7 @@ import { TOWNS, createCooperative, createProject, expectError, pickup } from '..
 // Every route × every kind of caller, each sent a request that is valid for the route, so the
 // only reason for a refusal is who is asking. Then the data-scope rules inside the verbs, and
 // the credentials themselves (bad tokens, session cookies without the CSRF header).
-// Every refused request must leave the ledger, the tallies and the organisations untouched.
+// Every refused request must leave the ledger, the tallies, the organisations and the network untouched.
 
 let t: TestApp;
 
@@ -34,13 +34,16 @@ const fx = {
   pickupB: '', // cooperative B's, carried by sf
   loginUser: '',
   briefing: '',
+  village: '', // in NETWORK_TOWN; edited by the PATCH cells
+  villageCode: '',
+  servicePoint: '', // a village station serving fx.village; edited by the PATCH cells
 };
 let clients: Record<Principal, Injector>;
 /** Callers for the scope table's controls: besides the admin, the owners the principals are refused for. */
 type Control = 'admin' | 'coopB' | 'sf';
 let controls: Record<Control, Injector>;
 
-type Method = 'GET' | 'POST' | 'PUT';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 type Req = { method: Method; url: string; payload?: unknown };
 type Res = { status: number; body: any; raw?: LightMyRequestResponse };
 
@@ -51,13 +54,14 @@ async function send(client: Injector, req: Req & { headers?: Record<string, stri
 }
 
 // ---------------------------------------------------------------------------------------------
-// Nothing-changed proof: row counts and an md5 of every row of the ledger, tally, organisation
-// and project tables (audit_log and login_failures may grow on a refusal; sessions are not data).
+// Nothing-changed proof: row counts and an md5 of every row of the ledger, tally, organisation,
+// project and network tables (audit_log and login_failures may grow on a refusal; sessions are not data).
 
 const TABLES = [
   'pickups', 'pickup_reversals', 'packaging_runs', 'storage_movements', 'carrier_volume_revisions',
   'volume_cells', 'project_rollups', 'storage_stock',
   'cooperatives', 'storage_facilities', 'projects', 'users', 'api_tokens', 'briefings',
+  'villages', 'village_versions', 'service_points', 'service_point_villages', 'service_point_versions', 'coverage_targets',
 ] as const;
 // Authenticating stamps the caller's token with its last use (at most once a minute, by design):
 // bookkeeping of the credential like the audit trail, not something the refused request wrote.
@@ -127,6 +131,37 @@ const movement = (facilityId: string, direction: 'in' | 'out' = 'in') => ({
 const CELL_DATE = '2026-11-10';
 const cellUrl = (carrier: string) => `/api/v1/carrier-volumes/${carrier}/${TOWNS.yanya}/apple/${CELL_DATE}`;
 const volume = (carrierCode: string) => ({ carrierCode, townCode: TOWNS.yanya, productCode: 'apple', date: CELL_DATE, parcels: 1000 + ++counter });
+
+// The network: villages and service points of one town only the matrix uses, each with a new code.
+const NETWORK_TOWN = TOWNS.nanma;
+let villageSeq = 100;
+const freshVillage = () => {
+  const n = ++villageSeq;
+  if (n > 999) throw new Error('out of village codes in NETWORK_TOWN');
+  return { code: `${NETWORK_TOWN}${n}`, townCode: NETWORK_TOWN, name: `矩阵${n}村` };
+};
+const freshStation = () => ({
+  code: `MX-${uid()}`, name: '矩阵村级服务站', kind: 'village_station', townCode: NETWORK_TOWN, mode: 'postal_courier', operator: '村供销超市',
+  brands: ['ems', 'zto'], takesOutgoing: true, openedOn: '2020-06-15', villageIds: [fx.village],
+});
+const csvImport = (lines: string[]) => ({ format: 'csv', content: lines.join('\n'), dryRun: false });
+const villageImport = () => {
+  const v = freshVillage();
+  return csvImport(['code,townCode,name', `${v.code},${v.townCode},${v.name}`]);
+};
+const stationImport = () =>
+  csvImport([
+    'code,name,kind,townCode,mode,operator,brands,takesOutgoing,openedOn,villages',
+    `MX-${uid()},矩阵导入服务站,村级站点,${NETWORK_TOWN},邮快合作,村供销超市,"ems,zto",是,2021-03-01,${fx.villageCode}`,
+  ]);
+/** The seeded targets, labelled anew each time, so that every replacement really changes them. */
+const targets = () => ({
+  items: [
+    { by: '2020-12-31', rate: 0.8, countsProxy: true, label: `矩阵目标 ${uid()}` },
+    { by: '2021-12-31', rate: 1, countsProxy: true },
+  ],
+});
+const importedOne = (res: Res) => expect(res.body).toMatchObject({ ok: true, dryRun: false, importId: expect.any(String), summary: { rows: 1, created: 1 } });
 
 // ---------------------------------------------------------------------------------------------
 // The matrix. One row per route, as registered in server/http/routes/*.ts, server/http/app.ts
@@ -304,6 +339,57 @@ const ROWS: Row[] = [
     check: (res) => expect(res.raw!.headers.etag).toMatch(/^"[0-9a-f]{64}"$/),
   },
 
+  // network.routes.ts: every role reads the network and its coverage; only an admin changes them
+  { method: 'GET', route: '/api/v1/villages', access: ALL, status: 200, request: get(`/api/v1/villages?townCode=${NETWORK_TOWN}`) },
+  {
+    method: 'POST', route: '/api/v1/villages', access: ['admin'], status: 201, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/villages', payload: freshVillage() }),
+    check: (res) => expect(res.body).toMatchObject({ townCode: NETWORK_TOWN, version: 1 }),
+  },
+  {
+    method: 'POST', route: '/api/v1/villages/import', access: ['admin'], status: 200, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/villages/import', payload: villageImport() }), check: importedOne,
+  },
+  {
+    method: 'GET', route: '/api/v1/villages/:id', access: ALL, status: 200, request: () => get(`/api/v1/villages/${fx.village}`)(),
+    check: (res) => expect(res.body.id).toBe(fx.village),
+  },
+  {
+    method: 'PATCH', route: '/api/v1/villages/:id', access: ['admin'], status: 200, writes: true,
+    request: () => ({ method: 'PATCH', url: `/api/v1/villages/${fx.village}`, payload: { notes: `矩阵备注 ${uid()}` } }),
+    check: (res) => expect(res.body).toMatchObject({ id: fx.village, version: expect.any(Number) }),
+  },
+  { method: 'GET', route: '/api/v1/villages/:id/history', access: ALL, status: 200, request: () => get(`/api/v1/villages/${fx.village}/history`)() },
+  { method: 'GET', route: '/api/v1/service-points', access: ALL, status: 200, request: get(`/api/v1/service-points?townCode=${NETWORK_TOWN}`) },
+  {
+    method: 'POST', route: '/api/v1/service-points', access: ['admin'], status: 201, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/service-points', payload: freshStation() }),
+    check: (res) => expect(res.body).toMatchObject({ version: 1, villageIds: [fx.village] }),
+  },
+  {
+    method: 'POST', route: '/api/v1/service-points/import', access: ['admin'], status: 200, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/service-points/import', payload: stationImport() }), check: importedOne,
+  },
+  {
+    method: 'GET', route: '/api/v1/service-points/:id', access: ALL, status: 200, request: () => get(`/api/v1/service-points/${fx.servicePoint}`)(),
+    check: (res) => expect(res.body.id).toBe(fx.servicePoint),
+  },
+  {
+    method: 'PATCH', route: '/api/v1/service-points/:id', access: ['admin'], status: 200, writes: true,
+    request: () => ({ method: 'PATCH', url: `/api/v1/service-points/${fx.servicePoint}`, payload: { notes: `矩阵备注 ${uid()}` } }),
+    check: (res) => expect(res.body).toMatchObject({ id: fx.servicePoint, villageIds: [fx.village] }),
+  },
+  { method: 'GET', route: '/api/v1/service-points/:id/history', access: ALL, status: 200, request: () => get(`/api/v1/service-points/${fx.servicePoint}/history`)() },
+  { method: 'GET', route: '/api/v1/coverage', access: ALL, status: 200, request: get('/api/v1/coverage?date=2021-06-01') },
+  { method: 'GET', route: '/api/v1/coverage/series', access: ALL, status: 200, request: get('/api/v1/coverage/series?from=2021-01-01&to=2021-06-30') },
+  { method: 'GET', route: '/api/v1/coverage/villages', access: ALL, status: 200, request: get(`/api/v1/coverage/villages?townCode=${NETWORK_TOWN}&date=2021-06-01`) },
+  { method: 'GET', route: '/api/v1/coverage/targets', access: ALL, status: 200, request: get('/api/v1/coverage/targets') },
+  {
+    method: 'PUT', route: '/api/v1/coverage/targets', access: ['admin'], status: 200, writes: true,
+    request: () => ({ method: 'PUT', url: '/api/v1/coverage/targets', payload: targets() }),
+    check: (res) => expect(res.body.items.map((x: any) => [x.by, x.rate])).toEqual([['2020-12-31', 0.8], ['2021-12-31', 1]]),
+  },
+
   // plugins/live.ts
   { method: 'GET', route: '/api/v1/live', access: ALL, status: 101, websocket: true, request: get('/api/v1/live') },
 ];
@@ -312,6 +398,9 @@ const ROWS: Row[] = [
 const LEDGER_WRITES = ROWS.filter(
   (r) => r.method !== 'GET' && r.access !== 'public' && !r.access.includes('official') && (r.access.includes('cooperative') || r.access.includes('carrier')),
 );
+
+/** The network's write routes: the county's administrators keep the register; everyone else reads it. */
+const NETWORK_WRITES = ROWS.filter((r) => r.method !== 'GET' && /^\/api\/v1\/(villages|service-points|coverage)(\/|$)/.test(r.route));
 
 const keyOf = (method: string, route: string) => `${method.toUpperCase()} ${route}`;
 
@@ -366,6 +455,14 @@ beforeAll(async () => {
   // Stock in B's and the county's store, so taking some out would succeed but for whose store it is.
   for (const f of [fx.facilityB, fx.facilityCounty])
     expect((await send(t.app, { method: 'POST', url: '/api/v1/storage-movements', payload: { ...movement(f), weightKg: 100 } })).status).toBe(201);
+  // The network records the PATCH and read cells work on.
+  const v = await send(t.app, { method: 'POST', url: '/api/v1/villages', payload: freshVillage() });
+  expect(v.status).toBe(201);
+  fx.village = v.body.id;
+  fx.villageCode = v.body.code;
+  const sp = await send(t.app, { method: 'POST', url: '/api/v1/service-points', payload: freshStation() });
+  expect(sp.status, JSON.stringify(sp.body)).toBe(201);
+  fx.servicePoint = sp.body.id;
   fx.loginUser = `login-${uid()}`;
   await createUser({ ctx: t.ctx, input: { username: fx.loginUser, displayName: '登录用户', password: PASSWORD, role: 'official' } });
   clients = {
@@ -516,6 +613,11 @@ describe('scope: what a caller may touch of the data', () => {
       name: `official ${row.method} ${row.route}`, who: 'official' as const, control: 'admin' as const, controlStatus: row.status,
       request: () => row.request('official'), expect: officialRefused,
     })),
+    // Nor does it change the network's register or the coverage targets: the administrators keep them.
+    ...NETWORK_WRITES.map((row) => ({
+      name: `official ${row.method} ${row.route}`, who: 'official' as const, control: 'admin' as const, controlStatus: row.status,
+      request: () => row.request('official'), expect: officialRefused,
+    })),
   ];
 
   it('has an official case for each of the seven ledger write routes', () => {
@@ -527,12 +629,23 @@ describe('scope: what a caller may touch of the data', () => {
     );
   });
 
+  it('has an official case for each of the seven network write routes, all admin-only', () => {
+    expect(NETWORK_WRITES.map((r) => keyOf(r.method, r.route)).sort()).toEqual(
+      [
+        'POST /api/v1/villages', 'POST /api/v1/villages/import', 'PATCH /api/v1/villages/:id', 'POST /api/v1/service-points',
+        'POST /api/v1/service-points/import', 'PATCH /api/v1/service-points/:id', 'PUT /api/v1/coverage/targets',
+      ].sort(),
+    );
+    expect(NETWORK_WRITES.every((r) => r.access !== 'public' && r.access.join() === 'admin' && r.writes)).toBe(true);
+  });
+
   it.each(CASES)('$name: refused, nothing changes; the same request succeeds for $control', async (c) => {
     const req = await c.request();
     c.expect(await sendUnchanged(clients[c.who], req));
     const control = await send(controls[c.control], req);
     expect({ status: control.status, body: control.status === c.controlStatus ? undefined : control.body }).toEqual({ status: c.controlStatus, body: undefined });
-    if (control.body?.summary) expect(control.body.summary.invalid).toBe(0);
+    if (control.body?.summary && 'invalid' in control.body.summary) expect(control.body.summary.invalid).toBe(0);
+    if (control.body?.importId !== undefined) expect(control.body).toMatchObject({ ok: true, summary: { created: 1 } });
     if (req.url.endsWith('/void')) expect(control.body.voided).toBe(true);
   });
 
