@@ -13,7 +13,10 @@ const admin = await ensureAdmin({
   username: config.adminUsername,
   password: config.adminPassword ?? (config.demo ? demoAdmin.password : undefined),
 });
-const app = await buildApp({ config, handle, reference });
+// Seeded before the app (and its live hub) starts, so dashboards see every demo project at once.
+if (config.demo) console.log('Demo mode: seeding demo accounts and data (once)…');
+const demo = config.demo ? await seedDemo({ ctx: systemCtx }) : null;
+const app = await buildApp({ config, handle, reference, web: {} });
 
 if (admin.generatedPassword) {
   // Printed once, on the first start only; it is stored hashed and cannot be shown again.
@@ -21,9 +24,7 @@ if (admin.generatedPassword) {
   app.log.warn('Log in and keep it safe; set ADMIN_PASSWORD before the first start to choose it yourself.');
 }
 if (config.demo) {
-  app.log.info('Demo mode: seeding demo accounts and data (once)…');
-  const demo = await seedDemo({ ctx: systemCtx });
-  if (demo.seeded) app.log.info({ pickups: demo.pickups, carrierReports: demo.carrierReports }, 'Demo data seeded');
+  if (demo?.seeded) app.log.info({ pickups: demo.pickups, carrierReports: demo.carrierReports }, 'Demo data seeded');
   app.log.info(`Demo accounts: ${DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password}`).join(', ')}`);
 }
 

@@ -13,6 +13,7 @@ import authPlugin from './plugins/auth.ts';
 import livePlugin from './plugins/live.ts';
 import contextPlugin from './plugins/context.ts';
 import errorsPlugin, { sendError } from './plugins/errors.ts';
+import webPlugin, { webBuildExists } from './plugins/web.ts';
 import { accountRoutes } from './routes/accounts.routes.ts';
 import { briefingRoutes } from './routes/briefings.routes.ts';
 import { carrierVolumeRoutes } from './routes/carrier-volumes.routes.ts';
@@ -34,10 +35,12 @@ export type AppDeps = {
   clock?: Clock;
   /** Live updates (websocket hub, LISTEN/NOTIFY); on by default. */
   live?: { publishWindowMs?: number; flushMs?: number; heartbeatMs?: number } | false;
+  /** Serve the built web app (main.ts does; tests of the API do not). Without a build, `/` is a placeholder. */
+  web?: { dir?: string };
 };
 
 /** Registers everything and never listens: main.ts listens, tests inject. */
-export async function buildApp({ config, handle, reference, clock = () => new Date(), live = {} }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, handle, reference, clock = () => new Date(), live = {}, web }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
@@ -91,7 +94,8 @@ export async function buildApp({ config, handle, reference, clock = () => new Da
     { prefix: '/api/v1' },
   );
 
-  // Until the web app lands, the root serves a small page pointing at the API docs.
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) => reply.type('text/html; charset=utf-8').send(placeholderPage));
+  // The SvelteKit app takes what no route matched; until it is built, `/` is a page pointing at the API docs.
+  if (web && webBuildExists(web.dir)) await app.register(webPlugin, web);
+  else app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) => reply.type('text/html; charset=utf-8').send(placeholderPage));
   return app;
 }

@@ -1,0 +1,39 @@
+import adapter from '@sveltejs/adapter-node';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+  compilerOptions: { runes: true },
+  kit: {
+    // Fastify mounts build/handler.js (server/http/plugins/web.ts); `node build` is never run.
+    adapter: adapter({ out: 'build', precompress: true }),
+    alias: {
+      // The zod contracts the API validates with: the web app parses every response with them.
+      $contracts: '../server/contracts',
+      // The briefing's red/yellow/blue rule, a pure module: the dashboard flags towns the same way.
+      '$town-flags': '../server/domain/reports/town-flags.ts',
+    },
+    // Pages get SvelteKit's own policy (nonces for its inline bootstrap script); the web plugin
+    // drops helmet's policy for the requests it hands over.
+    csp: {
+      mode: 'auto',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        // Svelte's style: directives render style attributes.
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:'],
+        'font-src': ['self'],
+        // Same-origin fetches and the live websocket (CSP 3 lets 'self' cover ws:/wss: to this host).
+        'connect-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none'],
+      },
+    },
+    // Deploys are restarts of one process; no need to poll for a new version.
+    version: { pollInterval: 0 },
+  },
+};
+
+export default config;
