@@ -3,7 +3,7 @@ import type { Flag } from '../domain/reports/town-flags.ts';
 
 /** Fixed words of the briefing layout; the model carries everything that depends on data. */
 export type Labels = {
-  sections: { overall: string; towns: string; carriers: string; stock: string; problems: string; nextSteps: string; notes: string };
+  sections: { overall: string; coverage: string; towns: string; carriers: string; stock: string; problems: string; nextSteps: string; notes: string };
   numerals: (i: number) => string;
   sub: (i: number) => string;
   figures: {
@@ -14,6 +14,8 @@ export type Labels = {
   townColumns: { rank: string; town: string; counted: string; provisional: string; share: string; allocated: string; completion: string; ofPace: string; flag: string };
   carrierColumns: { index: string; carrier: string; counted: string; confirmed: string; provisional: string; share: string };
   stockColumns: { facility: string; town: string; kind: string; product: string; weight: string; capacity: string; utilisation: string; total: string };
+  coverageFigures: { rate: string; rateWithProxy: string; covered: string; proxy: string; uncovered: string; noData: string };
+  coverageColumns: { town: string; covered: string; proxy: string; uncovered: string; noData: string; rate: string; rateWithProxy: string };
   flags: Record<Flag, string>;
   noFlag: string;
   noStock: string;
@@ -31,7 +33,7 @@ const ZH_NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '�
 
 export const LABELS: Record<Lang, Labels> = {
   zh: {
-    sections: { overall: '总体进展', towns: '分镇（街道）进展', carriers: '分快递企业揽收', stock: '冷库库存', problems: '存在问题', nextSteps: '下步工作', notes: '说明' },
+    sections: { overall: '总体进展', coverage: '快递进村覆盖情况', towns: '分镇（街道）进展', carriers: '分快递企业揽收', stock: '冷库库存', problems: '存在问题', nextSteps: '下步工作', notes: '说明' },
     numerals: (i) => `${ZH_NUMERALS[i] ?? String(i + 1)}、`,
     sub: (i) => `（${ZH_NUMERALS[i] ?? String(i + 1)}）`,
     figures: {
@@ -45,6 +47,10 @@ export const LABELS: Record<Lang, Labels> = {
     },
     carrierColumns: { index: '序号', carrier: '快递企业', counted: '累计揽收\n（万件）', confirmed: '其中确认\n（万件）', provisional: '其中暂计\n（万件）', share: '占比' },
     stockColumns: { facility: '冷库名称', town: '所在镇（街道）', kind: '类型', product: '品种', weight: '库存（吨）', capacity: '库容（吨）', utilisation: '占用率', total: '合计' },
+    coverageFigures: { rate: '覆盖率', rateWithProxy: '含代办覆盖率', covered: '已通快递/建制村', proxy: '村民代办', uncovered: '未通快递', noData: '无数据' },
+    coverageColumns: {
+      town: '镇（街道）', covered: '已通快递/\n建制村', proxy: '村民代办', uncovered: '未通快递', noData: '无数据', rate: '覆盖率', rateWithProxy: '含代办\n覆盖率',
+    },
     flags: { blue: '蓝', yellow: '黄', red: '红' },
     noFlag: '—',
     noStock: '暂无在库记录。',
@@ -58,7 +64,7 @@ export const LABELS: Record<Lang, Labels> = {
     page: (n) => `— ${n} —`,
   },
   en: {
-    sections: { overall: 'Overall progress', towns: 'By town', carriers: 'By carrier', stock: 'Cold-storage stock', problems: 'Problems', nextSteps: 'Next steps', notes: 'Notes' },
+    sections: { overall: 'Overall progress', coverage: 'Express service in villages', towns: 'By town', carriers: 'By carrier', stock: 'Cold-storage stock', problems: 'Problems', nextSteps: 'Next steps', notes: 'Notes' },
     numerals: (i) => `${i + 1}. `,
     sub: (i) => `${i + 1}.${' '}`,
     figures: {
@@ -72,6 +78,10 @@ export const LABELS: Record<Lang, Labels> = {
     },
     carrierColumns: { index: '#', carrier: 'Carrier', counted: 'Counted', confirmed: 'Confirmed', provisional: 'Provisional', share: 'Share' },
     stockColumns: { facility: 'Facility', town: 'Town', kind: 'Kind', product: 'Product', weight: 'Stock (t)', capacity: 'Capacity (t)', utilisation: 'Used', total: 'Total' },
+    coverageFigures: { rate: 'Coverage', rateWithProxy: 'With proxies', covered: 'Served / villages', proxy: 'Proxy only', uncovered: 'No service', noData: 'No data' },
+    coverageColumns: {
+      town: 'Town', covered: 'Served /\nvillages', proxy: 'Proxy\nonly', uncovered: 'No\nservice', noData: 'No data', rate: 'Coverage', rateWithProxy: 'With\nproxies',
+    },
     flags: { blue: 'Blue', yellow: 'Yellow', red: 'Red' },
     noFlag: '—',
     noStock: 'Nothing in store.',

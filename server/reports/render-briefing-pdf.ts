@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { BriefingModel, BriefingProject } from '../domain/reports/build-briefing-model.ts';
+import type { BriefingCoverage, CoverageRow, CoverageTargetLine } from '../domain/reports/coverage-section.ts';
 import {
   formatDate, formatIssueNumber, formatParcelsCell, formatParcelsShort, formatPercent, formatTonnes, round,
 } from '../domain/reports/format.ts';
@@ -20,8 +21,9 @@ const MAX_Y = PAGE.height - MARGINS.bottom;
 const FONT = { regular: 'NotoSansSC', bold: 'NotoSansSC-Bold' } as const;
 const COLOR = {
   red: '#d40000', text: '#1a1a1a', muted: '#595959', grid: '#b3b3b3', header: '#eef2f7', cell: '#f7f9fc',
-  ahead: '#1f4e79', behind: '#c00000',
+  ahead: '#1f4e79', behind: '#c00000', open: '#b07d00',
 };
+const TARGET_COLOR: Record<CoverageTargetLine['status'], string> = { met: COLOR.ahead, open: COLOR.open, missed: COLOR.behind };
 const FLAG_COLOR: Record<Flag, string> = { blue: '#2e75b6', yellow: '#e6b800', red: '#c00000' };
 const CHART_HEIGHT = 180;
 const CHART_MIN_HEIGHT = 150;
@@ -93,6 +95,10 @@ class BriefingWriter {
     let section = 0;
     this.heading1(`${t.numerals(section++)}${t.sections.overall}`);
     model.projects.forEach((p, i) => this.overall(p, i));
+
+    // The policy's other half: 村级通快递. Its heading keeps the summary and the figures with it.
+    this.heading1(`${t.numerals(section++)}${t.sections.coverage}`, model.coverage.state === 'reported' ? 130 : 50);
+    this.coverage(model.coverage);
 
     // A section heading must not be left behind when its first table moves to the next page.
     const subheading = model.projects.length > 1 ? 28 : 0;
@@ -179,7 +185,7 @@ class BriefingWriter {
   }
 
   private figures(p: BriefingProject): void {
-    const { doc, t, model } = this;
+    const { t, model } = this;
     const f = p.figures;
     const lang = model.lang;
     const parcels = (n: number) => formatParcelsShort(n, lang);
@@ -198,10 +204,16 @@ class BriefingWriter {
       { label: t.figures.rateNeeded, value: needed },
       { label: t.figures.projected, value: parcels(f.projected) },
     ];
-    const perRow = 5;
+    this.figureCells(cells, 5);
+  }
+
+  /** Labelled figures in ruled cells, `perRow` to a row, kept together on one page. */
+  private figureCells(cells: { label: string; value: string; color?: string }[], perRow: number): void {
+    const { doc } = this;
+    const rows = Math.ceil(cells.length / perRow);
     const cellW = WIDTH / perRow;
     const cellH = 38;
-    this.ensure(cellH * 2 + 8);
+    this.ensure(cellH * rows + 8);
     const y0 = doc.y;
     cells.forEach((c, k) => {
       const x = LEFT + (k % perRow) * cellW;
@@ -214,7 +226,7 @@ class BriefingWriter {
     });
     doc.fillColor(COLOR.text);
     doc.x = LEFT;
-    doc.y = y0 + cellH * 2 + 8;
+    doc.y = y0 + cellH * rows + 8;
   }
 
   private chart(p: BriefingProject): void {
@@ -245,6 +257,88 @@ class BriefingWriter {
     doc.text(caption, LEFT, y + height + 3, { width: WIDTH, align: 'center' });
     doc.fillColor(COLOR.text);
     doc.moveDown(0.6);
+  }
+
+  /** 快递进村: the county figure in words and in cells, the targets, a table by town, and how it is counted. */
+  private coverage(c: BriefingCoverage): void {
+    const { doc, t } = this;
+    if (c.state === 'not-entered') {
+      this.paragraph(c.summary);
+      doc.moveDown(0.3);
+      return;
+    }
+    this.paragraph(c.summary);
+    doc.moveDown(0.3);
+    const f = t.coverageFigures;
+    const k = c.county;
+    this.figureCells(
+      [
+        { label: f.rate, value: formatPercent(k.ratePercent), color: COLOR.ahead },
+        { label: f.rateWithProxy, value: formatPercent(k.rateWithProxyPercent) },
+        { label: f.covered, value: `${k.covered} / ${k.denominator}` },
+        { label: f.proxy, value: String(k.coveredByProxy) },
+        { label: f.uncovered, value: String(k.uncovered), color: k.uncovered > 0 ? COLOR.behind : undefined },
+        { label: f.noData, value: String(k.noData), color: k.noData > 0 ? COLOR.muted : undefined },
+      ],
+      6,
+    );
+    this.coverageTargets(c.targets);
+    this.coverageTable(c);
+    if (c.referenceNote) this.note(c.referenceNote);
+    if (c.noDataNote) this.note(c.noDataNote);
+    this.note(`${t.notePrefix}${c.rule}`);
+  }
+
+  /** One line a target: a coloured mark, what it asks, met / not yet met / missed, and where the county stands. */
+  private coverageTargets(lines: CoverageTargetLine[]): void {
+    const { doc } = this;
+    if (!lines.length) return;
+    const size = 10.5;
+    const mark = 7;
+    const indent = this.zh ? 22 : 0;
+    const textX = LEFT + indent + mark + 5;
+    const width = RIGHT - textX;
+    const colon = this.zh ? '：' : ': ';
+    const whole = (l: CoverageTargetLine) => `${l.label}${colon}${l.statusText}${this.zh ? `（${l.detail}）` : ` (${l.detail})`}`;
+    doc.font(FONT.regular).fontSize(size);
+    const heights = lines.map((l) => doc.heightOfString(whole(l), { width, lineGap: 3 }));
+    this.ensure(heights.reduce((a, b) => a + b + 2, 0) + 6);
+    lines.forEach((l, i) => {
+      const y = doc.y;
+      doc.save().fillColor(TARGET_COLOR[l.status]).rect(LEFT + indent, y + (doc.currentLineHeight() - mark) / 2 + 0.5, mark, mark).fill().restore();
+      doc.font(FONT.regular).fontSize(size).fillColor(COLOR.text).text(`${l.label}${colon}`, textX, y, { width, lineGap: 3, continued: true });
+      doc.font(FONT.bold).fillColor(TARGET_COLOR[l.status]).text(l.statusText, { continued: true });
+      doc.font(FONT.regular).fillColor(COLOR.text).text(this.zh ? `（${l.detail}）` : ` (${l.detail})`);
+      doc.x = LEFT;
+      doc.y = y + heights[i] + 2;
+    });
+    doc.fillColor(COLOR.text);
+    doc.moveDown(0.4);
+  }
+
+  private coverageTable(c: Extract<BriefingCoverage, { state: 'reported' }>): void {
+    const { t } = this;
+    const h = t.coverageColumns;
+    const widths = this.zh ? [84, 80, 54, 54, 50, 56, 64] : [110, 74, 50, 50, 46, 54, 58];
+    const headers = [h.town, h.covered, h.proxy, h.uncovered, h.noData, h.rate, h.rateWithProxy];
+    const aligns: Align[] = ['left', 'center', 'right', 'right', 'right', 'right', 'right'];
+    const columns = headers.map((header, k) => ({ header, width: widths[k], align: aligns[k] }));
+    const cells = (r: CoverageRow, bold = false): Cell[] => {
+      const cell = (text: string, color?: string): Cell => ({ text, bold, color });
+      const count = (n: number) => cell(r.referenceOnly ? '—' : String(n));
+      return [
+        cell(r.referenceOnly ? `${r.name} *` : r.name),
+        cell(`${r.referenceOnly ? '—' : r.covered} / ${r.denominator}`),
+        count(r.coveredByProxy),
+        count(r.uncovered),
+        cell(String(r.noData), r.noData > 0 && !bold ? COLOR.muted : undefined),
+        cell(formatPercent(r.ratePercent)),
+        cell(formatPercent(r.rateWithProxyPercent)),
+      ];
+    };
+    const rows = [...c.towns.map((r) => cells(r)), cells(c.county, true)];
+    this.keepTogether(columns, rows, null);
+    this.table(columns, rows);
   }
 
   private townTable(p: BriefingProject, i: number): void {

@@ -10,7 +10,7 @@ import { listCooperatives } from '../../server/domain/organizations/list-coopera
 import { ensureSeasonProjects } from '../../server/domain/projects/ensure-season-projects.ts';
 import { getProgress } from '../../server/domain/projects/get-progress.ts';
 import { listProjects } from '../../server/domain/projects/list-projects.ts';
-import { formatParcels } from '../../server/domain/reports/format.ts';
+import { formatParcels, formatPercent, formatVillageShare } from '../../server/domain/reports/format.ts';
 import { buildTestApp, type Injector, type TestApp } from '../helpers/test-app.ts';
 import { expectError, get, post } from '../helpers/factories.ts';
 
@@ -57,6 +57,9 @@ function saved(bytes: Buffer): string {
 }
 
 const pdftotext = (file: string) => execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+/** Without white space: a sentence of the PDF may wrap anywhere. */
+const flat = (s: string) => s.replace(/\s+/g, '');
+const pct = (part: number, whole: number) => formatPercent((part / whole) * 100);
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('POST /api/v1/briefings', () => {
@@ -120,6 +123,38 @@ describe('POST /api/v1/briefings', () => {
     // Page numbers "— 1 —" (pdftotext may drop the thin spaces).
     expect(text).toMatch(/—\s?1\s?—/);
     expect(text).toMatch(/—\s?2\s?—/);
+  });
+
+  it('reports village coverage on the cut-off date: the county as numerator / denominator, proxies and no data apart, targets, towns', async () => {
+    const coverage = (await get(official, '/api/v1/coverage?date=2026-11-29')).body;
+    const c = coverage.county;
+    expect(c.denominatorSource).toBe('villages');
+    expect([c.covered, c.coveredByProxy, c.noData].every((n: number) => n > 0)).toBe(true);
+    const body = flat(text);
+    // Section 二, after the projects' progress and before the parcels by town.
+    expect(body).toContain('二、快递进村覆盖情况');
+    expect(body.indexOf('二、快递进村覆盖情况')).toBeLessThan(body.indexOf('三、分镇（街道）进展'));
+    expect(body).toContain(flat(`截至2026年11月29日，全县已通快递${formatVillageShare(c.covered, c.denominator, 'zh')}，覆盖率${pct(c.covered, c.denominator)}`));
+    expect(formatVillageShare(c.covered, c.denominator, 'zh')).toMatch(/^\d+ \/ \d+ 建制村$/);
+    expect(body).toContain(`另有${c.coveredByProxy}个建制村由村民代办收投，含代办覆盖率${pct(c.covered + c.coveredByProxy, c.denominator)}`);
+    expect(body).toContain(`无数据${c.noData}个`);
+    expect(body).toContain(`城市社区${c.communitiesExcluded}个不计入`);
+    expect(body).toContain('12个镇（街道）均已建成镇级快递服务节点');
+    // The seeded targets: 80 % by the end of 2020 (met), 100 % by the end of 2021 (missed), proxies counted.
+    expect(coverage.targets.map((x: { status: string }) => x.status)).toEqual(['met', 'missed']);
+    const withProxy = pct(c.covered + c.coveredByProxy, c.denominator);
+    expect(body).toContain(`2020年底覆盖率80%目标：已完成（现含村民代办覆盖率${withProxy}）`);
+    expect(body).toContain(`2021年底覆盖率100%目标：未完成（现含村民代办覆盖率${withProxy}，尚差${c.denominator - c.covered - c.coveredByProxy}个建制村）`);
+    // Few villages without data: each is named, after its town.
+    expect(coverage.noDataVillages.length).toBeGreaterThan(0);
+    expect(coverage.noDataVillages.length).toBeLessThanOrEqual(10);
+    expect(body).toContain(`无数据的建制村（${coverage.noDataVillages.length}个`);
+    for (const v of coverage.noDataVillages) expect(body).toContain(v.name);
+    // One row a town, and the county: covered / villages, proxy, unserved, no data, rates.
+    const row = (name: string, r: { covered: number; denominator: number; coveredByProxy: number; uncovered: number; noData: number }) =>
+      new RegExp(`^\\s*${name}\\s+${r.covered} / ${r.denominator}\\s+${r.coveredByProxy}\\s+${r.uncovered}\\s+${r.noData}\\s+${pct(r.covered, r.denominator)}\\s+${pct(r.covered + r.coveredByProxy, r.denominator)}\\s*$`, 'm');
+    for (const town of coverage.byTown) expect(text).toMatch(row(town.townName, town));
+    expect(text).toMatch(row('全县合计', c));
   });
 
   it('embeds the CJK font as a subset, and no other font', () => {
@@ -236,6 +271,45 @@ describe('English', () => {
     for (const town of t.ctx.reference.towns) expect(text).toContain(town.nameEn);
     expect(text).toContain('SF Express');
     expect(text).toContain('Some towns log more than carriers report.');
+    const c = (await get(official, '/api/v1/coverage')).body.county;
+    expect(text).toContain('2. Express service in villages');
+    expect(flat(text)).toContain(flat(`As of 29 Nov 2026, ${formatVillageShare(c.covered, c.denominator, 'en')} have express service: ${pct(c.covered, c.denominator)}`));
+    expect(flat(text)).toContain(flat(`${c.coveredByProxy} more are served by villager proxies only`));
+    expect(flat(text)).toContain(flat('80% coverage by the end of 2020: met'));
+    expect(flat(text)).toContain(flat('100% coverage by the end of 2021: missed'));
+    expect(text).toMatch(new RegExp(`^\\s*County\\s+${c.covered} / ${c.denominator}\\s+${c.coveredByProxy}\\s+${c.uncovered}\\s+${c.noData}\\s`, 'm'));
+  });
+});
+
+describe('a county whose network has not been entered', () => {
+  let empty: TestApp;
+  beforeAll(async () => {
+    empty = await buildTestApp({ now: '2026-11-29T04:00:00Z' });
+    await ensureSeasonProjects({ ctx: empty.ctx });
+  });
+  afterAll(() => empty?.close());
+
+  it('says coverage data has not been entered yet, rather than printing zeros as figures', async () => {
+    const client = await empty.as('official');
+    const coverage = (await get(client, '/api/v1/coverage')).body;
+    expect(coverage.county).toMatchObject({ denominatorSource: 'reference', covered: 0 });
+    for (const lang of ['zh', 'en'] as const) {
+      const res = await client.inject({ method: 'GET', url: `/api/v1/briefings/preview.pdf?lang=${lang}` });
+      expect(res.statusCode).toBe(200);
+      const body = flat(pdftotext(saved(res.rawPayload)));
+      if (lang === 'zh') {
+        expect(body).toContain('二、快递进村覆盖情况');
+        expect(body).toContain(flat('截至2026年11月29日，快递进村覆盖数据尚未录入（系统中尚无建制村名录和快递服务站点记录），暂不能统计建制村快递服务覆盖率。'));
+        expect(body).toContain('已设定的覆盖率目标为2020年底达到80%、2021年底达到100%');
+        expect(body).not.toContain('覆盖率0.0%');
+        expect(body).not.toContain('未完成');
+        expect(body).not.toContain('含代办');
+      } else {
+        expect(body).toContain(flat('2. Express service in villages'));
+        expect(body).toContain(flat('village coverage data has not been entered yet (there are no villages and no service points on record), so coverage cannot be reported.'));
+        expect(body).not.toContain(flat('have express service'));
+      }
+    }
   });
 });
 

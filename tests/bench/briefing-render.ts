@@ -2,6 +2,7 @@
 // every carrier, a county project and a town project (two charts), built straight into a
 // model without a database. Run alone with `npx tsx tests/bench/briefing-render.ts`.
 import { pathToFileURL } from 'node:url';
+import type { CoverageView } from '../../server/contracts/network.ts';
 import type { ProductView } from '../../server/contracts/reference.ts';
 import type { ProgressView, ProjectView } from '../../server/contracts/projects.ts';
 import type { StockView } from '../../server/contracts/ledger.ts';
@@ -67,6 +68,60 @@ function syntheticProgress(project: ProjectView, today: string, total: number, s
   };
 }
 
+/**
+ * Village coverage as the network domain would report it for `date`: every town's villages on
+ * record (a community at each town seat, more in the two subdistricts), most served, some by
+ * villager proxy only, a few unserved or with no data (seven of them, so they are named).
+ */
+export function syntheticCoverage(date: string, seed = 13): CoverageView {
+  const rand = seededRandom(seed);
+  const reference = benchReference();
+  const communities = (code: string) => (code === '370323001' ? 8 : code === '370323002' ? 10 : 1);
+  const noDataTowns = new Set(['370323102', '370323104', '370323107', '370323108', '370323110', '370323111']);
+  const noDataVillages: CoverageView['noDataVillages'] = [];
+  const rate = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
+  const byTown = reference.towns.map((t, i) => {
+    const excluded = communities(t.code);
+    const denominator = t.villageCount - excluded;
+    const noData = noDataTowns.has(t.code) ? (t.code === '370323111' ? 2 : 1) : 0;
+    const uncovered = t.code === '370323111' || t.code === '370323108' ? 1 : 0;
+    const coveredByProxy = t.kind === 'subdistrict' ? 0 : Math.round(denominator * rand() * 0.1);
+    const covered = denominator - noData - uncovered - coveredByProxy;
+    for (let k = 0; k < noData; k++)
+      noDataVillages.push({ id: `00000000-0000-4000-8000-${String(i * 10 + k).padStart(12, '0')}`, code: `${t.code}${260 + k}`, name: `${['石门', '柳沟', '龙泉'][k]}村`, townCode: t.code });
+    return {
+      townCode: t.code, townName: t.name, referenceVillageCount: t.villageCount, importedVillages: t.villageCount, communitiesExcluded: excluded,
+      denominator, denominatorSource: 'villages' as const, covered, coveredByProxy, uncovered, noData,
+      rate: rate(covered, denominator), rateWithProxy: rate(covered + coveredByProxy, denominator), label: `${covered} / ${denominator} 建制村`,
+      belowTarget: covered + coveredByProxy < denominator,
+    };
+  });
+  const sum = (k: 'denominator' | 'covered' | 'coveredByProxy' | 'uncovered' | 'noData' | 'communitiesExcluded') => byTown.reduce((n, t) => n + t[k], 0);
+  const county = {
+    denominator: sum('denominator'), denominatorSource: 'villages' as const, covered: sum('covered'), coveredByProxy: sum('coveredByProxy'),
+    uncovered: sum('uncovered'), noData: sum('noData'), communitiesExcluded: sum('communitiesExcluded'),
+  };
+  const targets = [{ by: '2020-12-31', rate: 0.8 }, { by: '2021-12-31', rate: 1 }].map((t) => {
+    const numerator = county.covered + county.coveredByProxy;
+    const met = numerator >= t.rate * county.denominator - 1e-9;
+    return { ...t, countsProxy: true, label: null, achieved: rate(numerator, county.denominator), status: met ? ('met' as const) : date > t.by ? ('missed' as const) : ('open' as const) };
+  });
+  return {
+    date,
+    brand: null,
+    county: {
+      ...county, rate: rate(county.covered, county.denominator), rateWithProxy: rate(county.covered + county.coveredByProxy, county.denominator),
+      label: `${county.covered} / ${county.denominator} 建制村`,
+    },
+    byTown,
+    network: { countyHubsOpen: 2, townsWithNode: reference.towns.length, townsWithoutNode: [] },
+    targets,
+    noDataVillages,
+    townsWithoutVillages: [],
+    byBrand: [],
+  };
+}
+
 /** A full apple season (cut-off on its last day) with a county and a town project. */
 export function fullSeasonSource(lang: Lang = 'zh', cutOff = new Date('2027-04-30T04:00:00Z')): BriefingSource {
   const today = businessDate(cutOff);
@@ -94,6 +149,7 @@ export function fullSeasonSource(lang: Lang = 'zh', cutOff = new Date('2027-04-3
       { project: town, progress: syntheticProgress(town, today, 1_046_000, 12) },
     ],
     stock,
+    coverage: { view: syntheticCoverage(today), servicePointsOnRecord: 640 },
     text: {
       problems: '一是部分镇（街道）合作社登记与快递企业报送数据差异较大，需尽快核对。\n二是冷库出库节奏偏慢，春节前礼品果集中发运压力较大。',
       nextSteps: '一是督促各快递企业每日按时报送揽收数据。\n二是对标识为红色的镇（街道）开展专项督导。\n三是协调冷链运力，保障节前发运。',

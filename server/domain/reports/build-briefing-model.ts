@@ -2,6 +2,7 @@ import type { StockView } from '../../contracts/ledger.ts';
 import type { ProgressView, ProjectView } from '../../contracts/projects.ts';
 import type { Reference } from '../reference/load-reference.ts';
 import { businessDate } from '../time.ts';
+import { buildCoverageSection, type BriefingCoverage, type CoverageSource } from './coverage-section.ts';
 import { formatCutOff, formatDate, formatParcels, formatParcelsShort, formatPercent, formatPoints, round, type Lang } from './format.ts';
 import { flagFor, flagRuleNote, percentOfPace, townPaces, type Flag } from './town-flags.ts';
 
@@ -27,6 +28,8 @@ export type BriefingSource = {
   reference: Pick<Reference, 'towns' | 'carriers' | 'products'>;
   projects: readonly { project: ProjectView; progress: ProgressView }[];
   stock: readonly StockView[];
+  /** Village coverage on the business date of the cut-off. */
+  coverage: CoverageSource;
   text: BriefingText;
 };
 
@@ -107,6 +110,7 @@ export type BriefingModel = {
   headline: string;
   projects: BriefingProject[];
   stock: { productNames: string[]; rows: StockRow[]; totalKg: number };
+  coverage: BriefingCoverage;
   problems: string | null;
   nextSteps: string | null;
   recipients: { bao: string | null; song: string | null; fa: string | null };
@@ -262,6 +266,7 @@ export function buildBriefingModel(src: BriefingSource): BriefingModel {
     headline: src.text.headline ?? defaultHeadline(projects, lang),
     projects,
     stock: { productNames, rows: stockRows, totalKg: stockRows.reduce((sum, r) => sum + r.weightKg, 0) },
+    coverage: buildCoverageSection(src.coverage, lang, reference.towns),
     problems: src.text.problems,
     nextSteps: src.text.nextSteps,
     recipients: { bao: src.text.recipients.bao ?? null, song: src.text.recipients.song ?? null, fa: src.text.recipients.fa ?? null },

@@ -93,3 +93,30 @@ export function formatIssueNumber(issue: { year: number; number: number; preview
   if (lang === 'zh') return `第${issue.number}期${issue.preview ? '（预览）' : ''}`;
   return `No. ${issue.number}, ${issue.year}${issue.preview ? ' (preview)' : ''}`;
 }
+
+// ── village coverage ──────────────────────────────────────────────────────────────────
+
+/** Villages as numerator over denominator, the way coverage is always given: "587 / 614 建制村", "587 / 614 villages". */
+export function formatVillageShare(numerator: number, denominator: number, lang: Lang): string {
+  return `${numerator} / ${denominator} ${lang === 'zh' ? '建制村' : 'villages'}`;
+}
+
+/** A coverage target's rate (0–1) as it was set: 0.8 → "80%", 0.955 → "95.5%". */
+export function formatTargetRate(rate: number): string {
+  return `${trimmed(rate * 100, 1)}%`;
+}
+
+/**
+ * A target's due date: the end of a year as officials say it ("2020年底", "by the end of 2020"),
+ * any other day as a date ("2021年6月30日前", "by 30 Jun 2021").
+ */
+export function formatDeadline(date: string, lang: Lang): string {
+  if (date.endsWith('-12-31')) return lang === 'zh' ? `${date.slice(0, 4)}年底` : `by the end of ${date.slice(0, 4)}`;
+  return lang === 'zh' ? `${formatDate(date, lang)}前` : `by ${formatDate(date, lang)}`;
+}
+
+/** A list in running text: "甲、乙、丙" / "A, B and C". */
+export function formatList(items: readonly string[], lang: Lang): string {
+  if (lang === 'zh') return items.join('、');
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

@@ -1,27 +1,31 @@
 import { and, asc, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { briefings, projects } from '../../../db/schema/index.ts';
+import { briefings, projects, servicePoints } from '../../../db/schema/index.ts';
 import type { StockView } from '../../contracts/ledger.ts';
 import type { ProgressView, ProjectView } from '../../contracts/projects.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { listStock } from '../ledger/list-stock.ts';
+import { getCoverage } from '../network/get-coverage.ts';
 import { getProgress } from '../projects/get-progress.ts';
 import { toProjectView } from '../projects/project-view.ts';
 import { businessDate } from '../time.ts';
 import type { Tx } from '../transaction.ts';
+import type { CoverageSource } from './coverage-section.ts';
 
 export type BriefingData = {
   cutOff: Date;
   projects: { project: ProjectView; progress: ProgressView }[];
   stock: StockView[];
+  coverage: CoverageSource;
 };
 
 /**
  * Reads what a briefing reports, as of one instant: the projects named (or, by default,
- * the county-wide projects running today), their progress, and the storage stock. The reads
- * share one repeatable-read snapshot, so the figures of one project agree with another's and
- * with the stock, even while pickups keep arriving.
+ * the county-wide projects running today), their progress, the storage stock, and village
+ * coverage on today's business date. The reads share one repeatable-read snapshot, so the
+ * figures of one project agree with another's, with the stock and with the network, even
+ * while pickups keep arriving and records are edited.
  */
 export async function gatherBriefing({ ctx, projectIds }: { ctx: Ctx; projectIds?: readonly string[] }): Promise<BriefingData> {
   const cutOff = ctx.clock();
@@ -49,7 +53,10 @@ export async function gatherBriefing({ ctx, projectIds }: { ctx: Ctx; projectIds
       const progress: BriefingData['projects'] = [];
       for (const row of rows) progress.push({ project: toProjectView(row), progress: await getProgress({ ctx: at, id: row.id }) });
       const stock = (await listStock({ ctx: at })).items;
-      return { cutOff, projects: progress, stock };
+      // The network domain's own computation, run on this transaction (it reads through ctx.db).
+      const view = await getCoverage({ ctx: at, query: { date: today } });
+      const [points] = await tx.select({ n: sql<number>`count(*)::int` }).from(servicePoints);
+      return { cutOff, projects: progress, stock, coverage: { view, servicePointsOnRecord: Number(points?.n ?? 0) } };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );

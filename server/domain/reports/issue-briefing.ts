@@ -92,6 +92,7 @@ async function renderIssue(ctx: Ctx, data: BriefingData, request: IssueRequest, 
     reference: ctx.reference,
     projects: data.projects,
     stock: data.stock,
+    coverage: data.coverage,
     text: {
       title: request.title,
       issuingUnit: request.issuingUnit,

@@ -26,6 +26,7 @@ export async function previewBriefing({ ctx, query }: { ctx: Ctx; query: unknown
     reference: ctx.reference,
     projects: data.projects,
     stock: data.stock,
+    coverage: data.coverage,
     text: { title: q.title, issuingUnit: q.issuingUnit, headline: q.headline, problems: null, nextSteps: null, recipients: {}, copies: null },
   });
   return { pdf: await renderBriefingPdf(model), year, number, title: model.title, language: q.lang };
