@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -8,48 +8,17 @@ import { buildWeb } from '../../scripts/build-web.ts';
 import { formatWebSize, type WebSize } from '../../scripts/web-size.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.ts';
 import { ROOT, exited, freePort, runScript, waitForHealth } from '../helpers/processes.ts';
+import { ACCOUNTS, ADMIN_PASSWORD, BROWSER_ARGS, CHROMIUM, HAS_CHROMIUM, SHOTS, withChineseFont, type Server } from './helpers.ts';
 
 // The web app in a real browser (Debian's chromium, driven by playwright-core) against the real
 // server process in demo mode: log in, watch the live dashboard follow a pickup recorded through
 // the API without a reload, switch to English, survive a server restart, fit a 360 px phone —
 // with no console errors on any page. Screenshots go to artifacts/screenshots/.
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-const SHOTS = join(ROOT, 'artifacts', 'screenshots');
-const ADMIN_PASSWORD = 'browser-test-admin-password';
-const ACCOUNTS = {
-  official: { username: 'official', password: 'guoyun-official-2026' },
-  coop: { username: 'coop', password: 'guoyun-coop-2026' },
-} as const;
 const YANYA = '370323109'; // the demo cooperative account's town
 const APPLE_PROJECT = 'apple-2026';
 
 if (!HAS_CHROMIUM) console.warn(`tests/web/dashboard.test.ts: SKIPPED — ${CHROMIUM} not found (apt-get install -y chromium)`);
-
-type Server = ReturnType<typeof runScript>;
-
-/**
- * A fontconfig setup that adds Noto Sans SC (the npm package the PDF briefings embed) to the
- * system's fonts. Officials' and cooperatives' devices all have a Chinese font; a bare CI
- * machine may have none, and its screenshots would show boxes instead of characters.
- */
-function withChineseFont(dir: string): string {
-  const fonts = join(ROOT, 'node_modules', '@embedpdf', 'fonts-sc', 'fonts');
-  const file = join(dir, 'fonts.conf');
-  writeFileSync(
-    file,
-    `<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-<fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-  <dir>${fonts}</dir>
-  <cachedir>${join(dir, 'fontconfig-cache')}</cachedir>
-</fontconfig>
-`,
-  );
-  return file;
-}
 
 describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
   let browser: Browser;
@@ -93,7 +62,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       env: { ...process.env, FONTCONFIG_FILE: withChineseFont(dataDir) },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: BROWSER_ARGS,
     });
     mkdirSync(SHOTS, { recursive: true });
   }, 900_000);
@@ -170,8 +139,8 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
     await page.waitForURL(`${base}/`);
     await liveOn(page);
 
-    // An official reads everything and enters nothing: the dashboard is the only section.
-    expect(await page.locator('nav a').allTextContents()).toEqual(['进度看板']);
+    // An official reads everything and enters nothing: the dashboard, and the briefings it issues.
+    expect(await page.locator('nav a').allTextContents()).toEqual(['进度看板', '简报']);
     expect(await figure(page, 'counted')).toBeGreaterThan(1_000_000);
     await expect.poll(() => page.locator('[data-testid=project-kpis] [data-testid=counted]').textContent()).toMatch(/^\d+(\.\d)?万件$/);
     await expect.poll(() => page.locator('[data-testid=town-ranking] tbody tr').count()).toBe(12);
@@ -205,7 +174,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Dashboard');
     await expect.poll(() => page.locator('[data-testid=project-kpis] [data-testid=counted]').textContent()).toMatch(/^\d+(\.\d+)? ?M parcels$/);
     expect(await page.locator(`[data-testid=project-tab-${APPLE_PROJECT}]`).textContent()).toContain('Yiyuan apple express gold project');
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Dashboard']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['Dashboard', 'Briefings']);
 
     await page.reload();
     await liveOn(page);

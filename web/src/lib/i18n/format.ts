@@ -107,3 +107,10 @@ export function time(instant: Date | string | number, locale: Locale, { withDate
   const day = date(d.toISOString().slice(0, 10), locale);
   return locale === 'zh' ? `${day} ${hm}` : `${day}, ${hm}`;
 }
+
+/** A file size: "245 KB", "1.2 MB" (the same in both languages). */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${trimmed(bytes / 1024, bytes < 10 * 1024 ? 1 : 0)} KB`;
+  return `${trimmed(bytes / (1024 * 1024), 1)} MB`;
+}

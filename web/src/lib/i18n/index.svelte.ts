@@ -50,6 +50,7 @@ export class I18n {
   date = (iso: string, opts?: { year?: boolean }) => f.date(iso, this.locale, opts);
   dateTick = (iso: string) => f.dateTick(iso, this.locale);
   time = (instant: Date | string | number, opts?: { withDate?: boolean; seconds?: boolean }) => f.time(instant, this.locale, opts);
+  fileSize = (bytes: number) => f.fileSize(bytes);
   role = (role: Role) => this.t(`role.${role}` as const);
   storageKind = (kind: string) => (kind === 'cold' || kind === 'ca' || kind === 'ambient' ? this.t(`stock.kind.${kind}` as const) : kind);
   tier = (tier: ProjectTier) => this.t(`tier.${tier}` as const);

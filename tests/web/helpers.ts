@@ -1,0 +1,143 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { buildWeb } from '../../scripts/build-web.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-db.ts';
+import { ROOT, exited, freePort, runScript, waitForHealth } from '../helpers/processes.ts';
+
+// Shared by the browser tests: Debian's chromium driven by playwright-core against the real
+// server process in demo mode.
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+export const SHOTS = join(ROOT, 'artifacts', 'screenshots');
+export const ADMIN_PASSWORD = 'browser-test-admin-password';
+export const ACCOUNTS = {
+  official: { username: 'official', password: 'guoyun-official-2026' },
+  coop: { username: 'coop', password: 'guoyun-coop-2026' },
+} as const;
+
+export type Server = ReturnType<typeof runScript>;
+
+/**
+ * A fontconfig setup that adds Noto Sans SC (the npm package the PDF briefings embed) to the
+ * system's fonts. Officials' and cooperatives' devices all have a Chinese font; a bare CI
+ * machine may have none, and its screenshots would show boxes instead of characters.
+ */
+export function withChineseFont(dir: string): string {
+  const fonts = join(ROOT, 'node_modules', '@embedpdf', 'fonts-sc', 'fonts');
+  const file = join(dir, 'fonts.conf');
+  writeFileSync(
+    file,
+    `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>${fonts}</dir>
+  <cachedir>${join(dir, 'fontconfig-cache')}</cachedir>
+</fontconfig>
+`,
+  );
+  return file;
+}
+
+export const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export type WebApp = {
+  readonly base: string;
+  readonly browser: Browser;
+  /** Console errors the current test expects (a refused request the browser logs, say). */
+  expect(...patterns: RegExp[]): void;
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  login(page: Page, account: keyof typeof ACCOUNTS): Promise<void>;
+  liveOn(page: Page, timeout?: number): Promise<void>;
+};
+
+/**
+ * Registers the hooks of a browser test file: builds the app if its sources changed, starts the
+ * demo server (PGlite in a temporary folder, or this file's own PostgreSQL database when
+ * DATABASE_URL is set) and chromium; after each test closes its pages and fails it on any
+ * console error it did not expect.
+ */
+export function useWebApp(): WebApp {
+  let browser: Browser;
+  let server: Server;
+  let base = '';
+  let dataDir = '';
+  let testDb: TestDatabase | null = null;
+  let problems: string[] = [];
+  let expected: RegExp[] = [];
+
+  beforeAll(async () => {
+    await buildWeb({ ifStale: true, quiet: true, log: () => {} });
+    dataDir = mkdtempSync(join(tmpdir(), 'guoyun-web-'));
+    testDb = await createTestDatabase({ poolMax: 1 });
+    let env: Record<string, string>;
+    if (testDb.url) env = { DATABASE_URL: testDb.url, ADMIN_PASSWORD, DEMO: '1' };
+    else {
+      await testDb.close();
+      testDb = null;
+      env = { DATA_DIR: dataDir, DATABASE_URL: '', ADMIN_PASSWORD, DEMO: '1' };
+    }
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = runScript('server/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' });
+    // Demo mode seeds a season of data before it listens.
+    await waitForHealth(base, server, 300_000);
+    browser = await chromium.launch({ executablePath: CHROMIUM, env: { ...process.env, FONTCONFIG_FILE: withChineseFont(dataDir) }, args: BROWSER_ARGS });
+    mkdirSync(SHOTS, { recursive: true });
+  }, 900_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      expect(await exited(server)).toBe(0);
+    }
+    await testDb?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  afterEach(async () => {
+    for (const context of browser?.contexts() ?? []) await context.close();
+    const unexpected = problems.filter((p) => !expected.some((re) => re.test(p)));
+    problems = [];
+    expected = [];
+    expect(unexpected, 'console errors on the pages visited').toEqual([]);
+  });
+
+  const liveOn = async (page: Page, timeout = 30_000) => {
+    await page.locator('[data-testid=live-status][data-status=live]').waitFor({ timeout });
+  };
+
+  return {
+    get base() {
+      return base;
+    },
+    get browser() {
+      return browser;
+    },
+    expect: (...patterns) => void expected.push(...patterns),
+    async newPage(viewport = { width: 1440, height: 900 }) {
+      const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+      const page = await context.newPage();
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') problems.push(`console.error on ${page.url()}: ${msg.text()} (${msg.location().url})`);
+      });
+      page.on('pageerror', (error) => problems.push(`uncaught on ${page.url()}: ${error.message}`));
+      return page;
+    },
+    async login(page, account) {
+      await page.goto(`${base}/`);
+      await page.waitForURL(/\/login\?next=%2F$/);
+      await page.getByLabel('用户名').fill(ACCOUNTS[account].username);
+      await page.getByLabel('密码').fill(ACCOUNTS[account].password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL(`${base}/`);
+      await liveOn(page);
+    },
+    liveOn,
+  };
+}
