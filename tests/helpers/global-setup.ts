@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
@@ -25,6 +26,10 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const config = loadConfig();
   mkdirSync('.tmp', { recursive: true });
+  // web/tsconfig.json extends what `svelte-kit sync` generates; unit tests of web/ modules are
+  // transformed with it, so a fresh clone needs it before any test file loads.
+  if (!existsSync('web/.svelte-kit/tsconfig.json'))
+    execFileSync(process.execPath, ['../node_modules/@sveltejs/kit/svelte-kit.js', 'sync'], { cwd: 'web', stdio: 'ignore' });
   const pg = await PGlite.create();
   const handle = await createDb({ pglite: pg });
   await migrateDb(handle);

@@ -99,7 +99,8 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
     await page.getByLabel('用户名').fill(ACCOUNTS[account].username);
     await page.getByLabel('密码').fill(ACCOUNTS[account].password);
     await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(`${base}/`);
+    // 'commit': the dashboard keeps a websocket open, and waiting for 'load' has timed out under load.
+    await page.waitForURL(`${base}/`, { waitUntil: 'commit' });
     await liveOn(page);
   }
 
@@ -136,7 +137,8 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
 
     await page.getByLabel('密码').fill(ACCOUNTS.official.password);
     await page.getByLabel('密码').press('Enter');
-    await page.waitForURL(`${base}/`);
+    // 'commit': the dashboard keeps a websocket open, and waiting for 'load' has timed out under load.
+    await page.waitForURL(`${base}/`, { waitUntil: 'commit' });
     await liveOn(page);
 
     // An official reads everything and enters nothing: the dashboard, and the briefings it issues.

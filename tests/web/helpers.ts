@@ -135,7 +135,8 @@ export function useWebApp(): WebApp {
       await page.getByLabel('用户名').fill(ACCOUNTS[account].username);
       await page.getByLabel('密码').fill(ACCOUNTS[account].password);
       await page.getByRole('button', { name: '登录' }).click();
-      await page.waitForURL(`${base}/`);
+      // 'commit': the dashboard keeps a websocket open, and waiting for 'load' has timed out under load.
+    await page.waitForURL(`${base}/`, { waitUntil: 'commit' });
       await liveOn(page);
     },
     liveOn,
