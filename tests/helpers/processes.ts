@@ -17,8 +17,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs a TypeScript entry point of the project in a child process, as `npm start` / `npm run verify` would. */
-export function runScript(script: string, env: Record<string, string>): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, ['--import', TSX, script], {
+export function runScript(script: string, env: Record<string, string>, args: string[] = []): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, ['--import', TSX, script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
