@@ -166,6 +166,9 @@ export class LiveHub {
         const progress = await getProgress({ ctx: this.ctx, id });
         this.stats.fetches++;
         const prev = this.latest.get(id);
+        // A read made only to answer a new dashboard usually finds nothing new: then everyone
+        // else keeps the version they hold, rather than being sent the same figures again.
+        if (prev && !dirty.has(id) && sameFigures(prev.progress, progress)) continue;
         this.latest.set(id, { version: ++this.version, previous: prev?.version ?? 0, progress, days: dirty.get(id) ?? 'all', json: {} });
       }
       this.deliver(ids, added);
@@ -258,4 +261,10 @@ export class LiveHub {
     client.ws.send(json);
     this.stats.messagesSent++;
   }
+}
+
+function sameFigures(a: ProgressView, b: ProgressView): boolean {
+  const { asOf: _a, ...restA } = a;
+  const { asOf: _b, ...restB } = b;
+  return JSON.stringify(restA) === JSON.stringify(restB);
 }
