@@ -1,6 +1,7 @@
+import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import postgres from 'postgres';
 import { ConfigError, type Config } from '../config.ts';
 import { verifyTallies } from '../domain/verify/verify-tallies.ts';
@@ -111,4 +112,16 @@ export function redactUrl(url: string): string {
   } catch {
     return 'DATABASE_URL';
   }
+}
+
+/** `<file> [--force]`, the arguments of both backup and restore; the path comes back absolute. */
+export function parseFileArgs(usage: string): { file: string; force: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { force: { type: 'boolean', default: false } } });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${usage}`);
+  }
+  if (parsed.positionals.length !== 1) throw new CliError(usage);
+  return { file: resolve(parsed.positionals[0]!), force: parsed.values.force ?? false };
 }

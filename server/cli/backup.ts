@@ -1,9 +1,8 @@
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { loadConfig } from '../config.ts';
-import { CliError, redactUrl, refuseIfPgliteInUse, runCli, runPgTool } from './backup-tools.ts';
+import { CliError, redactUrl, refuseIfPgliteInUse, parseFileArgs, runCli, runPgTool } from './backup-tools.ts';
 
 // `npm run backup -- <file> [--force]`
 //   embedded (PGlite): a gzip tar of the DATA_DIR folder (dumpDataDir); the server must be stopped.
@@ -14,15 +13,8 @@ import { CliError, redactUrl, refuseIfPgliteInUse, runCli, runPgTool } from './b
 const USAGE = 'usage: npm run backup -- <file> [--force]';
 
 await runCli(async () => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { force: { type: 'boolean', default: false } } });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n${USAGE}`);
-  }
-  if (parsed.positionals.length !== 1) throw new CliError(USAGE);
-  const file = resolve(parsed.positionals[0]!);
-  if (existsSync(file) && !parsed.values.force) throw new CliError(`${file} already exists; pass --force to overwrite it.`);
+  const { file, force } = parseFileArgs(USAGE);
+  if (existsSync(file) && !force) throw new CliError(`${file} already exists; pass --force to overwrite it.`);
   const config = loadConfig();
   const partial = `${file}.partial`;
   rmSync(partial, { force: true });

@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { loadConfig } from '../config.ts';
-import { CliError, countUserRelations, isEmptyDir, redactUrl, refuseIfPgliteInUse, runCli, runPgTool, verifyDatabase } from './backup-tools.ts';
+import { CliError, countUserRelations, isEmptyDir, redactUrl, refuseIfPgliteInUse, parseFileArgs, runCli, runPgTool, verifyDatabase } from './backup-tools.ts';
 
 // `npm run restore -- <file> [--force]`, then the tallies are verified (exit 1 if they differ).
 //   embedded (PGlite): loads a `npm run backup` file into DATA_DIR. A non-empty DATA_DIR is
@@ -14,15 +13,7 @@ import { CliError, countUserRelations, isEmptyDir, redactUrl, refuseIfPgliteInUs
 const USAGE = 'usage: npm run restore -- <file> [--force]';
 
 await runCli(async () => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { force: { type: 'boolean', default: false } } });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n${USAGE}`);
-  }
-  if (parsed.positionals.length !== 1) throw new CliError(USAGE);
-  const force = parsed.values.force;
-  const file = resolve(parsed.positionals[0]!);
+  const { file, force } = parseFileArgs(USAGE);
   if (!existsSync(file)) throw new CliError(`${file} does not exist.`);
   const config = loadConfig();
   const head = readFileSync(file).subarray(0, 5);
