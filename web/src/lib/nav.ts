@@ -8,6 +8,8 @@ export const NAV: readonly { href: string; label: MessageKey; roles: readonly Ro
   { href: '/', label: 'nav.dashboard', roles: ALL },
   { href: '/entry', label: 'nav.entry', roles: ['admin', 'cooperative'] },
   { href: '/volumes', label: 'nav.volumes', roles: ['admin', 'carrier'] },
+  { href: '/records', label: 'nav.records', roles: ALL },
+  { href: '/reconciliation', label: 'nav.reconciliation', roles: ['admin', 'official'] },
   { href: '/briefings', label: 'nav.briefings', roles: ['admin', 'official'] },
   { href: '/admin', label: 'nav.admin', roles: ['admin'] },
 ];

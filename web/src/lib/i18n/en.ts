@@ -1,3 +1,7 @@
+import { adminEn } from './messages/admin.ts';
+import { entryEn } from './messages/entry.ts';
+import { recordsEn } from './messages/records.ts';
+import { volumesEn } from './messages/volumes.ts';
 import type { MessageKey } from './zh.ts';
 
 // Every key of the Chinese catalog must be here: the type refuses a missing one.
@@ -11,6 +15,8 @@ export const en: Record<MessageKey, string> = {
   'nav.dashboard': 'Dashboard',
   'nav.entry': 'Pickups',
   'nav.volumes': 'Carrier volumes',
+  'nav.records': 'Records',
+  'nav.reconciliation': 'Reconciliation',
   'nav.briefings': 'Briefings',
   'nav.admin': 'Administration',
   'nav.apiDocs': 'API docs',
@@ -209,4 +215,9 @@ export const en: Record<MessageKey, string> = {
 
   'stub.title': 'Coming soon',
   'stub.body': 'This part of the web app comes in a later release; until then, use the API.',
+
+  ...entryEn,
+  ...volumesEn,
+  ...recordsEn,
+  ...adminEn,
 };

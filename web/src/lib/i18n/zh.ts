@@ -1,4 +1,10 @@
 // Simplified Chinese: the default, and the source of the message keys. `{name}` is replaced by t().
+// Sections with many strings keep them in messages/<section>.ts and are spread in here.
+
+import { adminZh } from './messages/admin.ts';
+import { entryZh } from './messages/entry.ts';
+import { recordsZh } from './messages/records.ts';
+import { volumesZh } from './messages/volumes.ts';
 
 export const zh = {
   'app.name': '果运',
@@ -10,6 +16,8 @@ export const zh = {
   'nav.dashboard': '进度看板',
   'nav.entry': '揽收录入',
   'nav.volumes': '承运商填报',
+  'nav.records': '台账记录',
+  'nav.reconciliation': '对账',
   'nav.briefings': '简报',
   'nav.admin': '系统管理',
   'nav.apiDocs': 'API 文档',
@@ -208,6 +216,11 @@ export const zh = {
 
   'stub.title': '即将上线',
   'stub.body': '此功能将在后续版本中提供；在此之前可通过 API 完成。',
+
+  ...entryZh,
+  ...volumesZh,
+  ...recordsZh,
+  ...adminZh,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zh;

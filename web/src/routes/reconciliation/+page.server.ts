@@ -1,0 +1,4 @@
+import { requireSection } from '$lib/server/guard.ts';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => requireSection(locals.me, '/reconciliation');
