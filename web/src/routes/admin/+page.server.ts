@@ -1,4 +1,0 @@
-import { requireSection } from '$lib/server/guard.ts';
-import type { PageServerLoad } from './$types';
-
-export const load: PageServerLoad = ({ locals }) => requireSection(locals.me, '/admin');
