@@ -142,7 +142,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
     await liveOn(page);
 
     // An official reads everything and enters nothing: the dashboard, and the briefings it issues.
-    expect(await page.locator('nav a').allTextContents()).toEqual(['进度看板', '简报']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['进度看板', '台账记录', '对账', '简报']);
     expect(await figure(page, 'counted')).toBeGreaterThan(1_000_000);
     await expect.poll(() => page.locator('[data-testid=project-kpis] [data-testid=counted]').textContent()).toMatch(/^\d+(\.\d)?万件$/);
     await expect.poll(() => page.locator('[data-testid=town-ranking] tbody tr').count()).toBe(12);
@@ -176,7 +176,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Dashboard');
     await expect.poll(() => page.locator('[data-testid=project-kpis] [data-testid=counted]').textContent()).toMatch(/^\d+(\.\d+)? ?M parcels$/);
     expect(await page.locator(`[data-testid=project-tab-${APPLE_PROJECT}]`).textContent()).toContain('Yiyuan apple express gold project');
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Dashboard', 'Briefings']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['Dashboard', 'Records', 'Reconciliation', 'Briefings']);
 
     await page.reload();
     await liveOn(page);
@@ -204,7 +204,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
   it('offers a cooperative its own sections and refuses it administration', async () => {
     const page = await newPage();
     await login(page, 'coop');
-    expect(await page.locator('nav a').allTextContents()).toEqual(['进度看板', '揽收录入']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['进度看板', '揽收录入', '台账记录']);
     const res = await page.goto(`${base}/admin`);
     expect(res?.status()).toBe(403);
     expected.push(/status of 403/);

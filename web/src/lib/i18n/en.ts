@@ -1,11 +1,9 @@
-import { adminEn } from './messages/admin.ts';
-import { entryEn } from './messages/entry.ts';
 import { recordsEn } from './messages/records.ts';
 import { volumesEn } from './messages/volumes.ts';
-import type { MessageKey } from './zh.ts';
+import type { CoreKey } from './zh.ts';
 
 // Every key of the Chinese catalog must be here: the type refuses a missing one.
-export const en: Record<MessageKey, string> = {
+export const en: Record<CoreKey, string> = {
   'app.name': 'Guoyun',
   'app.title': 'Guoyun · Yiyuan express into villages',
   'app.subtitle': "Yiyuan County's express-into-villages campaign",
@@ -216,8 +214,6 @@ export const en: Record<MessageKey, string> = {
   'stub.title': 'Coming soon',
   'stub.body': 'This part of the web app comes in a later release; until then, use the API.',
 
-  ...entryEn,
   ...volumesEn,
   ...recordsEn,
-  ...adminEn,
 };

@@ -12,7 +12,16 @@ export const DEFAULT_LOCALE: Locale = 'zh';
 /** Read by hooks.server.ts to render the page in the chosen language from the first byte. */
 export const LOCALE_COOKIE = 'gy_lang';
 
-const CATALOGS: Record<Locale, Record<MessageKey, string>> = { zh, en };
+const CATALOGS: Record<Locale, Record<string, string>> = { zh: { ...zh }, en: { ...en } };
+
+/**
+ * Adds a section's messages (messages/<section>.ts). A section's page calls it at module level, so
+ * its strings travel with its own code rather than in every page's first load. Idempotent.
+ */
+export function addMessages<K extends string>(zhPart: Record<K, string>, enPart: Record<K, string>): void {
+  Object.assign(CATALOGS.zh, zhPart);
+  Object.assign(CATALOGS.en, enPart);
+}
 
 export function isLocale(value: unknown): value is Locale {
   return value === 'zh' || value === 'en';
@@ -22,7 +31,7 @@ export function isLocale(value: unknown): value is Locale {
 export const htmlLang = (locale: Locale) => (locale === 'zh' ? 'zh-CN' : 'en');
 
 export function translate(locale: Locale, key: MessageKey, params?: Record<string, string | number>): string {
-  const message = CATALOGS[locale][key] ?? zh[key];
+  const message = CATALOGS[locale][key] ?? CATALOGS.zh[key] ?? key;
   return params ? message.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : message;
 }
 

@@ -1,8 +1,9 @@
 // Simplified Chinese: the default, and the source of the message keys. `{name}` is replaced by t().
-// Sections with many strings keep them in messages/<section>.ts and are spread in here.
+// Sections with many strings keep them in messages/<section>.ts; those load with the section's own
+// code (addMessages), so every page's first load carries only the strings shared by all pages.
 
-import { adminZh } from './messages/admin.ts';
-import { entryZh } from './messages/entry.ts';
+import type { adminZh } from './messages/admin.ts';
+import type { entryZh } from './messages/entry.ts';
 import { recordsZh } from './messages/records.ts';
 import { volumesZh } from './messages/volumes.ts';
 
@@ -217,10 +218,10 @@ export const zh = {
   'stub.title': '即将上线',
   'stub.body': '此功能将在后续版本中提供；在此之前可通过 API 完成。',
 
-  ...entryZh,
   ...volumesZh,
   ...recordsZh,
-  ...adminZh,
 } as const satisfies Record<string, string>;
 
-export type MessageKey = keyof typeof zh;
+/** Keys every page has. */
+export type CoreKey = keyof typeof zh;
+export type MessageKey = CoreKey | keyof typeof entryZh | keyof typeof adminZh;
