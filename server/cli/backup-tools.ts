@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import postgres from 'postgres';
+import { acquireFolderLock } from '../../db/pglite-folder.ts';
 import { ConfigError, type Config } from '../config.ts';
 import { verifyTallies } from '../domain/verify/verify-tallies.ts';
 import { dbOptions, openDatabase } from '../startup.ts';
@@ -53,18 +54,15 @@ export async function verifyDatabase(config: Config, prefix = 'verify'): Promise
 }
 
 /**
- * PGlite holds no lock on its folder: two processes opening it at once would corrupt it.
- * While open it keeps a `postmaster.pid` there (removed on a clean close), so its presence
- * means a server is running on the folder — or one was killed and left the file behind.
+ * Takes the embedded database folder's lock (see db/pglite-folder.ts) for as long as the command
+ * works on it: a running server holds it, and two processes on one folder corrupt it. A lock
+ * left by a killed server is stale and taken over. Returns the release function.
  */
-export function refuseIfPgliteInUse(dataDir: string): void {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (existsSync(pidFile)) {
-    throw new CliError(
-      `${dataDir} is in use: ${pidFile} exists, so a Guoyun server (or another process) has the embedded database open.\n` +
-        'Stop it first: the embedded database holds one process only.\n' +
-        `If no process is using the folder (a server that was killed leaves this file behind), delete ${pidFile} and try again.`,
-    );
+export function lockPgliteFolder(dataDir: string): () => void {
+  try {
+    return acquireFolderLock(dataDir);
+  } catch (error) {
+    throw new CliError(`${dataDir} is in use: ${(error as Error).message}\nStop the Guoyun server first: the embedded database holds one process only.`);
   }
 }
 

@@ -2,7 +2,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { loadConfig } from '../config.ts';
-import { CliError, redactUrl, refuseIfPgliteInUse, parseFileArgs, runCli, runPgTool } from './backup-tools.ts';
+import { CliError, redactUrl, lockPgliteFolder, parseFileArgs, runCli, runPgTool } from './backup-tools.ts';
 
 // `npm run backup -- <file> [--force]`
 //   embedded (PGlite): a gzip tar of the DATA_DIR folder (dumpDataDir); the server must be stopped.
@@ -26,14 +26,18 @@ await runCli(async () => {
     } else {
       const dataDir = resolve(config.dataDir);
       if (!existsSync(join(dataDir, 'PG_VERSION'))) throw new CliError(`${dataDir} holds no embedded database (set DATA_DIR to the server's data folder).`);
-      refuseIfPgliteInUse(dataDir);
-      console.log(`backup: embedded database in ${dataDir} → ${file}`);
-      const pg = await PGlite.create(dataDir);
+      const release = lockPgliteFolder(dataDir);
       try {
-        const dump = await pg.dumpDataDir('gzip');
-        writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+        console.log(`backup: embedded database in ${dataDir} → ${file}`);
+        const pg = await PGlite.create(dataDir);
+        try {
+          const dump = await pg.dumpDataDir('gzip');
+          writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+        } finally {
+          await pg.close();
+        }
       } finally {
-        await pg.close();
+        release();
       }
     }
     renameSync(partial, file);

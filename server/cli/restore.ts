@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { fsyncTree } from '../../db/pglite-folder.ts';
 import { loadConfig } from '../config.ts';
-import { CliError, countUserRelations, isEmptyDir, redactUrl, refuseIfPgliteInUse, parseFileArgs, runCli, runPgTool, verifyDatabase } from './backup-tools.ts';
+import { CliError, countUserRelations, isEmptyDir, redactUrl, lockPgliteFolder, parseFileArgs, runCli, runPgTool, verifyDatabase } from './backup-tools.ts';
 
 // `npm run restore -- <file> [--force]`, then the tallies are verified (exit 1 if they differ).
 //   embedded (PGlite): loads a `npm run backup` file into DATA_DIR. A non-empty DATA_DIR is
@@ -36,7 +37,8 @@ await runCli(async () => {
     if (isPgDump) throw new CliError(`${file} is a pg_dump archive: set DATABASE_URL to restore it into a PostgreSQL database.`);
     const dataDir = resolve(config.dataDir);
     const occupied = !isEmptyDir(dataDir);
-    if (occupied) refuseIfPgliteInUse(dataDir);
+    // Refuses while a server has the folder open; the command then works on a copy beside it.
+    if (occupied) lockPgliteFolder(dataDir)();
     if (occupied && !force) throw new CliError(`${dataDir} is not empty. Restore into a new DATA_DIR, or pass --force to replace it (the current folder is moved aside, not deleted).`);
 
     // Loaded into a folder of its own first: the target changes only once the load has succeeded.
@@ -48,6 +50,8 @@ await runCli(async () => {
       const pg = await PGlite.create({ dataDir: staging, loadDataDir: new Blob([readFileSync(file)]) });
       await pg.query('SELECT 1');
       await pg.close();
+      // PGlite never fsyncs what it loads: the restored files reach the disk before the swap.
+      fsyncTree(staging);
     } catch (error) {
       rmSync(staging, { recursive: true, force: true });
       throw new CliError(`${file} could not be loaded as an embedded-database backup: ${(error as Error).message}`, 1);

@@ -15,6 +15,7 @@ export const ErrorCode = z.enum([
   'FORBIDDEN',
   'RATE_LIMITED',
   'UNAVAILABLE',
+  'DB_UNAVAILABLE',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

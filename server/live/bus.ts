@@ -6,7 +6,11 @@ export const LIVE_CHANNEL = 'guoyun_live';
 /** PostgreSQL LISTEN/NOTIFY, the only broker between processes, on either driver. */
 export type Bus = {
   publish(payload: string): Promise<void>;
-  subscribe(onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * `onResync` runs each time the listening connection is back after being lost (a database
+   * restart, a killed backend): whatever was notified meanwhile never arrived.
+   */
+  subscribe(onMessage: (payload: string) => void, onResync?: () => void): Promise<() => Promise<void>>;
 };
 
 export function createBus(handle: DbHandle): Bus {
@@ -14,12 +18,17 @@ export function createBus(handle: DbHandle): Bus {
     async publish(payload) {
       await handle.db.execute(sql`SELECT pg_notify(${LIVE_CHANNEL}, ${payload})`);
     },
-    async subscribe(onMessage) {
+    async subscribe(onMessage, onResync) {
       if (handle.driver.kind === 'postgres') {
-        // postgres.js keeps a dedicated connection for LISTEN and re-listens after reconnecting.
-        const { unlisten } = await handle.driver.client.listen(LIVE_CHANNEL, onMessage);
+        // postgres.js keeps a dedicated connection for LISTEN; when it closes, it reconnects
+        // (retrying while the server is down) and listens again, calling `onlisten` each time.
+        let listens = 0;
+        const { unlisten } = await handle.driver.client.listen(LIVE_CHANNEL, onMessage, () => {
+          if (++listens > 1) onResync?.();
+        });
         return unlisten;
       }
+      // PGlite runs inside this process: its connection cannot be lost.
       const pg = handle.driver.client;
       const unlisten = await pg.listen(LIVE_CHANNEL, onMessage);
       return async () => {

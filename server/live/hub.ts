@@ -48,6 +48,7 @@ export class LiveHub {
   private reloadProjects = false;
   private version = 0;
   private ticking = false;
+  private pausedUntil = 0;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => Promise<void>) | null = null;
   readonly stats = { messagesSent: 0, fetches: 0, notifications: 0, dropped: 0 };
@@ -60,7 +61,10 @@ export class LiveHub {
 
   async start(): Promise<void> {
     await this.loadProjects();
-    this.unsubscribe = await this.bus.subscribe((payload) => this.onNotification(payload));
+    this.unsubscribe = await this.bus.subscribe(
+      (payload) => this.onNotification(payload),
+      () => this.resync(),
+    );
     this.timers.push(setInterval(() => void this.tick(), this.opts.flushMs));
     this.timers.push(setInterval(() => this.heartbeat(), this.opts.heartbeatMs));
     // Projects created on a process that crashed before notifying still show up.
@@ -115,6 +119,19 @@ export class LiveHub {
     return [...this.projects.values()].filter((p) => p.endsOn >= since).map((p) => p.id);
   }
 
+  /**
+   * The bus lost its connection and listens again: changes notified meanwhile were missed.
+   * Every project is read afresh and every dashboard starts over from a new snapshot.
+   */
+  resync(): void {
+    this.reloadProjects = true;
+    for (const id of this.projects.keys()) this.dirty.set(id, 'all');
+    for (const client of this.clients) {
+      client.needsSnapshot = true;
+      for (const id of this.followed(client)) this.requested.add(id);
+    }
+  }
+
   private onNotification(payload: string): void {
     this.stats.notifications++;
     let msg: ChangeMessage;
@@ -146,24 +163,29 @@ export class LiveHub {
 
   /** One flush: read each dirty project once, then bring every client up to date. */
   async tick(): Promise<void> {
-    if (this.ticking) return;
+    if (this.ticking || Date.now() < this.pausedUntil) return;
     this.ticking = true;
+    let dirty = new Map<string, Set<string> | 'all'>();
+    let requested = new Set<string>();
+    const done = new Set<string>();
     try {
       let added: string[] = [];
       if (this.reloadProjects) {
-        this.reloadProjects = false;
         const before = new Set(this.projects.keys());
         await this.loadProjects();
+        this.reloadProjects = false;
         added = [...this.projects.keys()].filter((id) => !before.has(id));
       }
       const ids = new Set([...this.dirty.keys(), ...this.requested]);
-      const dirty = this.dirty;
+      dirty = this.dirty;
+      requested = this.requested;
       this.dirty = new Map();
       this.requested = new Set();
       for (const id of ids) {
         if (!this.projects.has(id)) continue;
         // Versions are taken in the order reads are made, so a later version never holds older figures.
         const progress = await getProgress({ ctx: this.ctx, id });
+        done.add(id);
         this.stats.fetches++;
         const prev = this.latest.get(id);
         // A read made only to answer a new dashboard usually finds nothing new: then everyone
@@ -173,7 +195,13 @@ export class LiveHub {
       }
       this.deliver(ids, added);
     } catch (error) {
+      // A failed read (the database restarting) must not lose the changes it was to fetch:
+      // they are fetched at a later flush, once the database answers again.
+      for (const [id, days] of dirty) if (!done.has(id)) this.dirty.set(id, mergeDays(this.dirty.get(id), days));
+      for (const id of requested) if (!done.has(id)) this.requested.add(id);
       this.opts.onError(error);
+      // Not every 100 ms while the database is down: one attempt (and one log line) a second.
+      this.pausedUntil = Date.now() + 1000;
     } finally {
       this.ticking = false;
     }
@@ -261,6 +289,11 @@ export class LiveHub {
     client.ws.send(json);
     this.stats.messagesSent++;
   }
+}
+
+function mergeDays(current: Set<string> | 'all' | undefined, days: Set<string> | 'all'): Set<string> | 'all' {
+  if (current === 'all' || days === 'all') return 'all';
+  return new Set([...(current ?? []), ...days]);
 }
 
 function sameFigures(a: ProgressView, b: ProgressView): boolean {

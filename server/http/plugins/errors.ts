@@ -4,6 +4,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody, ErrorCode } from '../../contracts/common.ts';
 import { DomainError, UNKNOWN_FIELD } from '../../domain/errors.ts';
 import { pgCode } from '../../domain/transaction.ts';
+import { isDatabaseUnavailable } from '../../../db/connection-loss.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION: 400,
@@ -19,11 +20,11 @@ const STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  DB_UNAVAILABLE: 503,
 };
 
-// Errors meaning "the database cannot be reached right now": the client should retry.
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
-const UNAVAILABLE_PG_CLASSES = ['08', '57P'];
+/** Seconds a client is asked to wait before retrying while the database is unreachable. */
+export const RETRY_AFTER_SECONDS = 2;
 
 type Mapped = { status: number; body: ErrorBody };
 
@@ -63,9 +64,10 @@ export function toHttpError(error: unknown): Mapped {
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return body('VALIDATION', 'A URL path parameter is too long');
   }
+  // Before the SQLSTATE rules: a write cut off by a restart is not the client's fault, and
+  // being one statement or transaction it left nothing behind, so the same request may be re-sent.
+  if (isDatabaseUnavailable(error)) return body('DB_UNAVAILABLE', 'The database is unavailable; try again shortly');
   const pg = pgCode(error);
-  if ((e.code && UNAVAILABLE_NODE_CODES.has(e.code)) || (pg && UNAVAILABLE_PG_CLASSES.some((c) => pg.startsWith(c))))
-    return body('UNAVAILABLE', 'The database is unavailable; try again shortly');
   if (pg === '23505') return body('CONFLICT', 'This record conflicts with one already on record');
   if (pg?.startsWith('22') || pg === '23514' || pg === '23503') return body('VALIDATION', 'A value is out of range or refers to something unknown');
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
@@ -83,10 +85,21 @@ export function toHttpError(error: unknown): Mapped {
 /** Sends any error as the standard error body. Also Fastify's `frameworkErrors`, for errors raised before routing. */
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const mapped = toHttpError(error);
-  if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (mapped.status === 503) {
+    // Expected while the database restarts, and one line per request: no stack needed.
+    request.log.warn({ code: mapped.body.error.code, cause: describeCause(error) }, 'request failed: database unavailable');
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  } else if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.debug({ err: error }, 'request refused');
-  if (mapped.status === 503) reply.header('retry-after', '2');
   return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
+}
+
+function describeCause(error: unknown): string {
+  let e: unknown = error;
+  // drizzle's wrapper says only "Failed query: …"; the driver's error underneath says why.
+  while (e && typeof e === 'object' && (e as { cause?: unknown }).cause) e = (e as { cause?: unknown }).cause;
+  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+  return [code, message].filter((x) => typeof x === 'string').join(': ').slice(0, 200);
 }
 
 export default fp(
