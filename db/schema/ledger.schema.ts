@@ -35,6 +35,9 @@ export const pickups = pgTable(
     check('pickups_parcels_check', sql`${t.parcels} > 0`),
     index('pickups_cell_idx').on(t.productCode, t.businessDate, t.townCode, t.carrierCode),
     index('pickups_cooperative_idx').on(t.cooperativeId, t.businessDate),
+    // The record lists page newest first by (picked_up_at, id): without this, the first page of
+    // an unfiltered list would sort every pickup of the season.
+    index('pickups_listing_idx').on(t.pickedUpAt, t.id),
   ],
 );
 
@@ -67,6 +70,14 @@ export const packagingRuns = pgTable(
   ],
 );
 
+/** One reversal per packaging run, as for pickups. Packaging runs feed no tally. */
+export const packagingRunReversals = pgTable('packaging_run_reversals', {
+  packagingRunId: uuid('packaging_run_id').primaryKey().references(() => packagingRuns.id),
+  reason: text('reason').notNull(),
+  reversedAt: timestamp('reversed_at', { withTimezone: true }).notNull().defaultNow(),
+  reversedBy: text('reversed_by').notNull(),
+});
+
 export const storageMovements = pgTable(
   'storage_movements',
   {
@@ -88,6 +99,14 @@ export const storageMovements = pgTable(
     index('storage_movements_facility_idx').on(t.facilityId, t.productCode),
   ],
 );
+
+/** One reversal per storage movement; its weight leaves the stock in the same transaction. */
+export const storageMovementReversals = pgTable('storage_movement_reversals', {
+  storageMovementId: uuid('storage_movement_id').primaryKey().references(() => storageMovements.id),
+  reason: text('reason').notNull(),
+  reversedAt: timestamp('reversed_at', { withTimezone: true }).notNull().defaultNow(),
+  reversedBy: text('reversed_by').notNull(),
+});
 
 export const carrierVolumeRevisions = pgTable(
   'carrier_volume_revisions',

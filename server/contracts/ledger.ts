@@ -42,16 +42,31 @@ export const PickupView = z.object({
 export type PickupView = z.infer<typeof PickupView>;
 export const PickupList = items(PickupView);
 
+// The pieces every ledger list shares (pickups here; packaging runs and storage movements in records.ts).
+/** Voided records: listed with their reversal (the default), left out, or listed alone. */
+export const VoidedFilter = z.enum(['include', 'exclude', 'only']).default('include');
+/** Where the previous page ended: its `nextCursor`, passed back as is. */
+export const PageCursor = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be the nextCursor of a previous page');
+export const ListLimit = z.coerce.number().int().min(1).max(500).default(100);
+/** A business-date range given backwards matches nothing: say so rather than answer an empty page. */
+export const datesInOrder = (q: { from?: string; to?: string }) => !q.from || !q.to || q.to >= q.from;
+export const DATES_IN_ORDER = { path: ['to'], message: 'must not be before from' };
+
 // Strict: a misspelt filter (?town=…) must not silently answer the unfiltered list.
-export const PickupListQuery = z.strictObject({
-  cooperativeId: Uuid.optional(),
-  townCode: TownCode.optional(),
-  carrierCode: Code.optional(),
-  productCode: Code.optional(),
-  from: BusinessDate.optional(),
-  to: BusinessDate.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+export const PickupListQuery = z
+  .strictObject({
+    projectId: Uuid.optional().describe("only the project's product and period (and its town, for a town project)"),
+    cooperativeId: Uuid.optional(),
+    townCode: TownCode.optional(),
+    carrierCode: Code.optional(),
+    productCode: Code.optional(),
+    from: BusinessDate.optional().describe('first business date (Asia/Shanghai), inclusive'),
+    to: BusinessDate.optional().describe('last business date, inclusive'),
+    voided: VoidedFilter,
+    cursor: PageCursor.optional(),
+    limit: ListLimit,
+  })
+  .refine(datesInOrder, DATES_IN_ORDER);
 export type PickupListQuery = z.infer<typeof PickupListQuery>;
 
 export const PickupBatchInput = z.strictObject({

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -12,7 +14,7 @@ import { ChangePublisher, createBus } from '../live/bus.ts';
 import authPlugin from './plugins/auth.ts';
 import livePlugin from './plugins/live.ts';
 import contextPlugin from './plugins/context.ts';
-import errorsPlugin, { sendError } from './plugins/errors.ts';
+import errorsPlugin, { sendError, toHttpError } from './plugins/errors.ts';
 import webPlugin, { webBuildExists } from './plugins/web.ts';
 import { accountRoutes } from './routes/accounts.routes.ts';
 import { briefingRoutes } from './routes/briefings.routes.ts';
@@ -21,7 +23,9 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { networkRoutes } from './routes/network.routes.ts';
 import { organizationRoutes } from './routes/organizations.routes.ts';
 import { pickupRoutes } from './routes/pickups.routes.ts';
+import { pickupImportRoutes } from './routes/pickup-import.routes.ts';
 import { projectRoutes } from './routes/projects.routes.ts';
+import { recordRoutes } from './routes/records.routes.ts';
 import { referenceRoutes } from './routes/reference.routes.ts';
 import { storageRoutes } from './routes/storage.routes.ts';
 
@@ -39,6 +43,21 @@ export type AppDeps = {
   web?: { dir?: string };
 };
 
+/**
+ * Requests Node's HTTP parser refuses (broken framing, a body cut short, oversized headers) never
+ * reach Fastify's error handler: without this they are answered in Fastify's own shape.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const statusCode = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const { status, body } = toHttpError(Object.assign(new Error('The request is not valid HTTP'), { statusCode }));
+  const text = JSON.stringify(body);
+  // The connection's framing cannot be trusted any more: answer once, then close it.
+  if (socket.writable)
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  socket.destroy(error);
+}
+
 /** Registers everything and never listens: main.ts listens, tests inject. */
 export async function buildApp({ config, handle, reference, clock = () => new Date(), live = {}, web }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -49,6 +68,7 @@ export async function buildApp({ config, handle, reference, clock = () => new Da
     // A badly encoded or overlong URL fails in the router, before the error handler is reached;
     // without this Fastify answers in its own shape (and 414 for a long parameter).
     frameworkErrors: sendError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -86,7 +106,9 @@ export async function buildApp({ config, handle, reference, clock = () => new Da
       await api.register(organizationRoutes);
       await api.register(projectRoutes);
       await api.register(pickupRoutes);
+      await api.register(pickupImportRoutes);
       await api.register(storageRoutes);
+      await api.register(recordRoutes);
       await api.register(carrierVolumeRoutes);
       await api.register(briefingRoutes);
       await api.register(networkRoutes);

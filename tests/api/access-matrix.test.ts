@@ -44,7 +44,7 @@ type Control = 'admin' | 'coopB' | 'sf';
 let controls: Record<Control, Injector>;
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
-type Req = { method: Method; url: string; payload?: unknown };
+type Req = { method: Method; url: string; payload?: unknown; headers?: Record<string, string> };
 type Res = { status: number; body: any; raw?: LightMyRequestResponse };
 
 async function send(client: Injector, req: Req & { headers?: Record<string, string> }): Promise<Res> {
@@ -58,7 +58,7 @@ async function send(client: Injector, req: Req & { headers?: Record<string, stri
 // project and network tables (audit_log and login_failures may grow on a refusal; sessions are not data).
 
 const TABLES = [
-  'pickups', 'pickup_reversals', 'packaging_runs', 'storage_movements', 'carrier_volume_revisions',
+  'pickups', 'pickup_reversals', 'packaging_runs', 'packaging_run_reversals', 'storage_movements', 'storage_movement_reversals', 'carrier_volume_revisions',
   'volume_cells', 'project_rollups', 'storage_stock',
   'cooperatives', 'storage_facilities', 'projects', 'users', 'api_tokens', 'briefings',
   'villages', 'village_versions', 'service_points', 'service_point_villages', 'service_point_versions', 'coverage_targets',
@@ -116,6 +116,13 @@ async function freshUser(disabled = false): Promise<string> {
   return u.id;
 }
 
+/** A packaging run of cooperative A and a stock-in to A's store, recorded by the admin: fresh things to void. */
+async function freshRecordOfA(kind: 'packaging-runs' | 'storage-movements'): Promise<string> {
+  const payload = kind === 'packaging-runs' ? packagingRun(fx.coopA) : movement(fx.facilityA);
+  expect((await send(clients.admin, { method: 'POST', url: `/api/v1/${kind}`, payload })).status).toBe(201);
+  return payload.id;
+}
+
 async function freshPickupOfA(): Promise<string> {
   const p = pickup(fx.coopA);
   expect((await send(clients.admin, { method: 'POST', url: '/api/v1/pickups', payload: p })).status).toBe(201);
@@ -131,6 +138,8 @@ const movement = (facilityId: string, direction: 'in' | 'out' = 'in') => ({
 const CELL_DATE = '2026-11-10';
 const cellUrl = (carrier: string) => `/api/v1/carrier-volumes/${carrier}/${TOWNS.yanya}/apple/${CELL_DATE}`;
 const volume = (carrierCode: string) => ({ carrierCode, townCode: TOWNS.yanya, productCode: 'apple', date: CELL_DATE, parcels: 1000 + ++counter });
+/** A one-row spreadsheet (JSON form) setting the same cell anew for this carrier. */
+const carrierImport = (carrierCode: string) => ({ format: 'csv', content: `日期,乡镇,产品,承运商,件数\n${CELL_DATE},${TOWNS.yanya},apple,${carrierCode},${1000 + ++counter}` });
 
 // The network: villages and service points of one town only the matrix uses, each with a new code.
 const NETWORK_TOWN = TOWNS.nanma;
@@ -144,6 +153,15 @@ const freshStation = () => ({
   code: `MX-${uid()}`, name: '矩阵村级服务站', kind: 'village_station', townCode: NETWORK_TOWN, mode: 'postal_courier', operator: '村供销超市',
   brands: ['ems', 'zto'], takesOutgoing: true, openedOn: '2020-06-15', villageIds: [fx.village],
 });
+/** A one-row pickup file for POST /pickups/import, sent as text/csv. */
+const pickupFile = (cooperativeId: string): Req => {
+  const p = pickup(cooperativeId);
+  const columns = ['id', 'cooperativeId', 'townCode', 'carrierCode', 'productCode', 'parcels', 'pickedUpAt'];
+  return {
+    method: 'POST', url: '/api/v1/pickups/import', headers: { 'content-type': 'text/csv' },
+    payload: `${columns.join(',')}\n${columns.map((c) => String(p[c])).join(',')}\n`,
+  };
+};
 const csvImport = (lines: string[]) => ({ format: 'csv', content: lines.join('\n'), dryRun: false });
 const villageImport = () => {
   const v = freshVillage();
@@ -286,6 +304,12 @@ const ROWS: Row[] = [
     request: () => ({ method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopA)] } }),
     check: (res) => expect(res.body.summary).toEqual({ created: 1, duplicate: 0, conflict: 0, invalid: 0 }),
   },
+  // pickup-import.routes.ts
+  {
+    method: 'POST', route: '/api/v1/pickups/import', access: ['admin', 'cooperative'], status: 200, writes: true,
+    request: () => pickupFile(fx.coopA),
+    check: (res) => expect(res.body.summary).toEqual({ rows: 1, created: 1, duplicate: 0, conflict: 0 }),
+  },
   {
     method: 'GET', route: '/api/v1/pickups/:id', access: ALL, status: 200, request: () => get(`/api/v1/pickups/${fx.pickupA}`)(),
     check: (res) => expect(res.body.id).toBe(fx.pickupA),
@@ -307,6 +331,20 @@ const ROWS: Row[] = [
   },
   { method: 'GET', route: '/api/v1/stock', access: ALL, status: 200, request: get('/api/v1/stock') },
 
+  // records.routes.ts: carriers hand over no packaging run or stored fruit, so they read neither list
+  { method: 'GET', route: '/api/v1/packaging-runs', access: ['admin', 'official', 'cooperative'], status: 200, request: get('/api/v1/packaging-runs') },
+  {
+    method: 'POST', route: '/api/v1/packaging-runs/:id/void', access: ['admin', 'cooperative'], status: 200, writes: true,
+    request: async () => ({ method: 'POST', url: `/api/v1/packaging-runs/${await freshRecordOfA('packaging-runs')}/void`, payload: { reason: '录入错误' } }),
+    check: (res) => expect(res.body.voided).toBe(true),
+  },
+  { method: 'GET', route: '/api/v1/storage-movements', access: ['admin', 'official', 'cooperative'], status: 200, request: get('/api/v1/storage-movements') },
+  {
+    method: 'POST', route: '/api/v1/storage-movements/:id/void', access: ['admin', 'cooperative'], status: 200, writes: true,
+    request: async () => ({ method: 'POST', url: `/api/v1/storage-movements/${await freshRecordOfA('storage-movements')}/void`, payload: { reason: '录入错误' } }),
+    check: (res) => expect(res.body.voided).toBe(true),
+  },
+
   // carrier-volumes.routes.ts
   {
     method: 'PUT', route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date', access: ['admin', 'carrier'], status: 200, writes: true,
@@ -321,6 +359,19 @@ const ROWS: Row[] = [
     method: 'POST', route: '/api/v1/carrier-volumes/batch', access: ['admin', 'carrier'], status: 200, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/batch', payload: { items: [volume('ems')] } }),
     check: (res) => expect(res.body.summary).toEqual({ revised: 1, unchanged: 0, invalid: 0 }),
+  },
+  {
+    method: 'GET', route: '/api/v1/carrier-volumes', access: ALL, status: 200, request: get(`/api/v1/carrier-volumes?date=${CELL_DATE}`),
+    check: (res, who) => expect(res.body.items.every((c: any) => who !== 'carrier' || c.carrierCode === 'ems')).toBe(true),
+  },
+  {
+    method: 'GET', route: '/api/v1/carrier-volumes/template.csv', access: ['admin', 'carrier'], status: 200, request: get('/api/v1/carrier-volumes/template.csv'),
+    check: (res) => expect(res.raw!.headers['content-type']).toBe('text/csv; charset=utf-8'),
+  },
+  {
+    method: 'POST', route: '/api/v1/carrier-volumes/import', access: ['admin', 'carrier'], status: 200, writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/import', payload: carrierImport('ems') }),
+    check: (res) => expect(res.body).toMatchObject({ ok: true, dryRun: false, summary: { cells: 1, changed: 1 } }),
   },
 
   // briefings.routes.ts: the leading group's documents, officials and admins only
@@ -583,6 +634,15 @@ describe('scope: what a caller may touch of the data', () => {
       request: () => ({ method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopB)] } }), expect: invalidItem('items.0.cooperativeId'),
     },
     {
+      name: "cooperative A imports a file with cooperative B's pickup", who: 'coopA', control: 'coopB', controlStatus: 200,
+      request: () => pickupFile(fx.coopB),
+      expect: (res) => {
+        expect(res.status).toBe(403);
+        expect(res.body.error.code).toBe('FORBIDDEN');
+        expect(res.body.rowErrors).toEqual([{ row: 2, field: 'cooperativeId', message: expect.any(String) }]);
+      },
+    },
+    {
       name: "cooperative A voids cooperative B's pickup (as if it did not exist)", who: 'coopA', control: 'coopB', controlStatus: 200,
       request: async () => ({ method: 'POST', url: `/api/v1/pickups/${await freshPickupOfB()}/void`, payload: { reason: '不是我们的' } }),
       expect: (res) => expectError(res, 404, 'NOT_FOUND'),
@@ -590,6 +650,24 @@ describe('scope: what a caller may touch of the data', () => {
     {
       name: 'cooperative A moves fruit into a store run by B', who: 'coopA', control: 'coopB', controlStatus: 201,
       request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityB) }), expect: forbidden('facilityId'),
+    },
+    {
+      name: "cooperative A voids cooperative B's packaging run (as if it did not exist)", who: 'coopA', control: 'coopB', controlStatus: 200,
+      request: async () => {
+        const run = packagingRun(fx.coopB);
+        expect((await send(clients.admin, { method: 'POST', url: '/api/v1/packaging-runs', payload: run })).status).toBe(201);
+        return { method: 'POST', url: `/api/v1/packaging-runs/${run.id}/void`, payload: { reason: '不是我们的' } };
+      },
+      expect: (res) => expectError(res, 404, 'NOT_FOUND'),
+    },
+    {
+      name: 'cooperative A voids a movement in a store run by B (as if it did not exist)', who: 'coopA', control: 'coopB', controlStatus: 200,
+      request: async () => {
+        const m = movement(fx.facilityB);
+        expect((await send(clients.admin, { method: 'POST', url: '/api/v1/storage-movements', payload: m })).status).toBe(201);
+        return { method: 'POST', url: `/api/v1/storage-movements/${m.id}/void`, payload: { reason: '不是我们的' } };
+      },
+      expect: (res) => expectError(res, 404, 'NOT_FOUND'),
     },
     {
       name: 'cooperative A takes fruit out of a store run by B', who: 'coopA', control: 'coopB', controlStatus: 201,
@@ -607,6 +685,18 @@ describe('scope: what a caller may touch of the data', () => {
       name: 'carrier ems sends a batch item for sf', who: 'carrier', control: 'sf', controlStatus: 200,
       request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/batch', payload: { items: [volume('sf')] } }), expect: invalidItem('items.0.carrierCode'),
     },
+    {
+      name: "carrier ems imports a file of sf's figures", who: 'carrier', control: 'sf', controlStatus: 200,
+      request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/import', payload: carrierImport('sf') }),
+      expect: (res) => {
+        expect(res.status).toBe(400);
+        expect(res.body.rowErrors).toEqual([{ row: 2, field: 'carrierCode', message: expect.any(String) }]);
+      },
+    },
+    {
+      name: "carrier ems reads sf's figures for a day", who: 'carrier', control: 'admin', controlStatus: 200,
+      request: get(`/api/v1/carrier-volumes?date=${CELL_DATE}&carrierCode=sf`), expect: forbidden('carrierCode'),
+    },
     // An official watches; it writes nothing to the ledger. Every ledger write route of the matrix,
     // with the request the matrix sends there (which succeeds for an admin).
     ...LEDGER_WRITES.map((row) => ({
@@ -620,11 +710,13 @@ describe('scope: what a caller may touch of the data', () => {
     })),
   ];
 
-  it('has an official case for each of the seven ledger write routes', () => {
+  it('has an official case for each of the ledger write routes', () => {
     expect(LEDGER_WRITES.map((r) => keyOf(r.method, r.route)).sort()).toEqual(
       [
-        'POST /api/v1/pickups', 'POST /api/v1/pickups/batch', 'POST /api/v1/pickups/:id/void', 'POST /api/v1/packaging-runs',
+        'POST /api/v1/pickups', 'POST /api/v1/pickups/batch', 'POST /api/v1/pickups/import', 'POST /api/v1/pickups/:id/void', 'POST /api/v1/packaging-runs',
         'POST /api/v1/storage-movements', 'PUT /api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date', 'POST /api/v1/carrier-volumes/batch',
+        'POST /api/v1/carrier-volumes/import',
+        'POST /api/v1/packaging-runs/:id/void', 'POST /api/v1/storage-movements/:id/void',
       ].sort(),
     );
   });
@@ -645,7 +737,7 @@ describe('scope: what a caller may touch of the data', () => {
     const control = await send(controls[c.control], req);
     expect({ status: control.status, body: control.status === c.controlStatus ? undefined : control.body }).toEqual({ status: c.controlStatus, body: undefined });
     if (control.body?.summary && 'invalid' in control.body.summary) expect(control.body.summary.invalid).toBe(0);
-    if (control.body?.importId !== undefined) expect(control.body).toMatchObject({ ok: true, summary: { created: 1 } });
+    if (control.body?.importId !== undefined) expect(control.body).toMatchObject({ ok: true, summary: 'created' in control.body.summary ? { created: 1 } : { cells: 1 } });
     if (req.url.endsWith('/void')) expect(control.body.voided).toBe(true);
   });
 

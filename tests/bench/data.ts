@@ -73,3 +73,20 @@ export function rawRow(cooperativeId: string): RawRow {
     recorded_by: 'anonymous',
   };
 }
+
+const IMPORT_COLUMNS = ['id', 'cooperativeId', 'townCode', 'carrierCode', 'productCode', 'parcels', 'pickedUpAt'] as const;
+
+/**
+ * The same `rows` pickups twice: as the CSV file a cooperative uploads to POST /pickups/import,
+ * and as COPY text for the raw table (RAW_COLUMNS, every column filled the way the app fills it).
+ */
+export function importFile(cooperativeId: string, rows: number): { csv: string; copy: string; rows: number } {
+  let csv = `${IMPORT_COLUMNS.join(',')}\n`;
+  let copy = '';
+  for (let i = 0; i < rows; i++) {
+    const r = rawRow(cooperativeId);
+    csv += `${r.id},${r.cooperative_id},${r.town_code},${r.carrier_code},${r.product_code},${r.parcels},${r.picked_up_at}\n`;
+    copy += `${RAW_COLUMNS.map((c) => (r[c] === null ? '\\N' : String(r[c]))).join('\t')}\n`;
+  }
+  return { csv, copy, rows };
+}

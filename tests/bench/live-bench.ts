@@ -25,20 +25,30 @@ export type LiveBenchResult = {
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-export async function benchLive(opts: { adminUrl: string; clients?: number; writesPerSecond?: number; seconds?: number }): Promise<LiveBenchResult> {
+/** An app already running (the main bench's, holding the full season), and its administrator. */
+export type LiveTarget = { baseUrl: string; pid: number; adminUsername: string; adminPassword: string };
+
+export async function benchLive(opts: { adminUrl: string; clients?: number; writesPerSecond?: number; seconds?: number; target?: LiveTarget }): Promise<LiveBenchResult> {
   const clients = opts.clients ?? 1000;
   const rate = opts.writesPerSecond ?? 50;
   const seconds = opts.seconds ?? 20;
   const dbName = `guoyun_livebench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(opts.adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${dbName}`);
-  const url = new URL(opts.adminUrl);
-  url.pathname = `/${dbName}`;
-  const adminPassword = randomBytes(12).toString('base64url');
-  const app = await startApp({ databaseUrl: url.toString(), poolMax: null, adminUsername: 'admin', adminPassword });
+  const admin = opts.target ? null : postgres(opts.adminUrl, { max: 1, onnotice: () => {} });
+  let target = opts.target;
+  let stop = async () => {};
+  if (!target) {
+    await admin!.unsafe(`CREATE DATABASE ${dbName}`);
+    const url = new URL(opts.adminUrl);
+    url.pathname = `/${dbName}`;
+    const adminPassword = randomBytes(12).toString('base64url');
+    const started = await startApp({ databaseUrl: url.toString(), poolMax: null, adminUsername: 'admin', adminPassword });
+    target = { baseUrl: started.baseUrl, pid: started.pid, adminUsername: 'admin', adminPassword };
+    stop = started.stop;
+  }
+  const app = target;
   try {
     const login = await fetch(`${app.baseUrl}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: adminPassword }),
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: app.adminUsername, password: app.adminPassword }),
     });
     const me = (await login.json()) as { csrfToken: string };
     const cookie = login.headers.get('set-cookie')!.split(';')[0];
@@ -55,7 +65,7 @@ export async function benchLive(opts: { adminUrl: string; clients?: number; writ
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const project = projects.items.find((p: any) => p.productCode === 'apple' && p.startsOn <= today && today <= p.endsOn);
     if (!project) throw new Error('no apple project running today');
-    const coop = await call('/api/v1/cooperatives', { name: '直播压测合作社', townCode: '370323103' });
+    const coop = await call('/api/v1/cooperatives', { name: `直播压测合作社${randomBytes(3).toString('hex')}`, townCode: '370323103' });
     const official = await call('/api/v1/tokens', { name: 'dashboards', role: 'official' });
     const writer = await call('/api/v1/tokens', { name: 'writer', role: 'cooperative', organization: coop.id });
 
@@ -118,9 +128,11 @@ export async function benchLive(opts: { adminUrl: string; clients?: number; writ
       everyClientEndedOnFinalFigure: r.everyClientEndedOnFinalFigure,
     };
   } finally {
-    await app.stop();
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await stop();
+    if (admin) {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+      await admin.end();
+    }
   }
 }
 

@@ -209,3 +209,23 @@ export function merge(segments: Segment[]): PhaseResult {
     failures: segments.flatMap((s) => s.failures).slice(0, 5),
   };
 }
+
+/** One operation of `rows` rows, timed, with the CPU each party used: a stretch of its own. */
+export async function timedOnce(cpuContext: CpuContext, rows: number, op: () => Promise<unknown>): Promise<Segment> {
+  let errors = 0;
+  const failures: string[] = [];
+  const { cpu, seconds } = await withCpu(cpuContext, async () => {
+    try {
+      await op();
+    } catch (error) {
+      errors++;
+      failures.push(String(error));
+    }
+  });
+  const ok = errors === 0 ? 1 : 0;
+  const ms = seconds * 1000;
+  return {
+    opsPerS: ok / seconds, rowsPerS: (ok * rows) / seconds, ops: ok, seconds, latency: latencyOf(ok ? [ms] : []),
+    non2xx: errors, errors, timeouts: 0, cpu, failures, samples: ok ? [ms] : [], rowsPerOp: rows,
+  };
+}

@@ -1,16 +1,17 @@
 // `npm run bench`: the API's write and read paths against raw postgres.js on the same server.
 // See docs/benchmarks.md for what each figure means.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import postgres from 'postgres';
 import { memoryOf, startApp, type AppProcess } from './app-process.ts';
-import { batchBody, pickupBody, RAW_COLUMNS, rawRow } from './data.ts';
-import { closedLoop, httpLoad, merge, withCpu, type CpuContext, type CpuShare, type PhaseResult, type Segment } from './load.ts';
+import { batchBody, importFile, pickupBody, RAW_COLUMNS, rawRow, TOWN_CODES } from './data.ts';
+import { closedLoop, httpLoad, merge, timedOnce, withCpu, type CpuContext, type PhaseResult, type Segment } from './load.ts';
 import { printReport, type Report } from './report.ts';
 import { benchBriefingRender } from './briefing-render.ts';
-import { benchLive } from './live-bench.ts';
+import { benchLive, type LiveBenchResult } from './live-bench.ts';
+import { seedSeasons, type SeasonSpec } from './season.ts';
 import { settings } from './settings.ts';
 
 const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -255,57 +256,114 @@ async function main(): Promise<Report> {
   describe(`raw multi-row INSERT of ${settings.batchSize} (${settings.batchConnections} conn)`, rawBatch, 'rows');
   if (batchWritten < apiBatch.ops * settings.batchSize)
     throw new Error(`API answered 2xx to ${apiBatch.ops} batches but only ${batchWritten} pickups were written`);
+  // 5. File import through the API (CSV, loaded by the app with COPY), and raw COPY of the same rows.
+  const files = Array.from({ length: settings.importFiles * 2 }, () => importFile(cooperativeId, settings.importRows));
+  let nextFile = 0;
+  const importWritten = { api: 0 };
+  const apiImportRun = async () => {
+    const file = files[nextFile++ % files.length];
+    const before = await pickupCount();
+    const seg = await timedOnce(cpuCtx, file.rows, async () => {
+      const res = await fetch(`${base}/api/v1/pickups/import`, {
+        method: 'POST',
+        headers: { ...authHeaders, 'content-type': 'text/csv' },
+        body: file.csv,
+        signal: AbortSignal.timeout(600_000),
+      });
+      const body = (await res.json()) as { summary?: { created: number } };
+      if (res.status !== 200 || body.summary?.created !== file.rows)
+        throw new Error(`import answered ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
+    });
+    importWritten.api += (await pickupCount()) - before;
+    return seg;
+  };
+  const rawImportRun = async () => {
+    const file = files[nextFile++ % files.length];
+    return timedOnce(rawCpuCtx, file.rows, async () => {
+      const stream = await db`copy raw_pickups (${db.unsafe(RAW_COLUMNS.join(', '))}) from stdin`.writable();
+      await new Promise<void>((resolve, reject) => {
+        stream.once('finish', resolve);
+        stream.once('error', reject);
+        stream.end(file.copy);
+      });
+    });
+  };
+  // One file is one stretch: API, raw, raw, API, … with a checkpoint before each.
+  await apiImportRun();
+  await rawImportRun();
+  const apiImports: Segment[] = [];
+  const rawImports: Segment[] = [];
+  for (let i = 0; i < settings.importFiles; i++) {
+    const order = i % 2 === 0 ? ([[apiImportRun, apiImports], [rawImportRun, rawImports]] as const) : ([[rawImportRun, rawImports], [apiImportRun, apiImports]] as const);
+    for (const [run, into] of order) {
+      await quiesce();
+      into.push(await run());
+    }
+  }
+  const apiImport = merge(apiImports);
+  const rawImport = merge(rawImports);
+  describe(`API file import, ${fmt(settings.importRows)} rows per file`, apiImport, 'rows');
+  describe(`raw COPY, ${fmt(settings.importRows)} rows per file`, rawImport, 'rows');
+  if (importWritten.api < apiImport.ops * settings.importRows)
+    throw new Error(`the import API acknowledged ${fmt(apiImport.ops * settings.importRows)} rows but only ${fmt(importWritten.api)} were written`);
   await sql`drop table raw_pickups`;
 
-  // 5. Grow the ledger through the batch API, the app's own write path, so the tallies stay right.
-  const startRows = await pickupCount();
-  const need = Math.max(0, settings.ledgerRows - startRows);
-  const batches = Math.ceil(need / settings.growBatchSize);
-  log(`growing the ledger from ${fmt(startRows)} to >= ${fmt(settings.ledgerRows)} rows: ${fmt(batches)} batches of ${settings.growBatchSize}, ${settings.growConnections} clients`);
-  let next = 0;
-  let done = 0;
-  let lastReport = performance.now();
-  const growLatencies: number[] = [];
-  const grow = await withCpu(cpuCtx, async () => {
-    if (!batches) return;
-    await Promise.all(
-      Array.from({ length: settings.growConnections }, async () => {
-        while (next < batches) {
-          next++;
-          const size = Math.min(settings.growBatchSize, need - (next - 1) * settings.growBatchSize);
-          const t0 = performance.now();
-          const res = await api<{ summary: { created: number } }>('POST', '/api/v1/pickups/batch', batchBody(cooperativeId, size));
-          growLatencies.push(performance.now() - t0);
-          if (res.status !== 200 || res.body.summary.created !== size)
-            throw new Error(`growth batch answered ${res.status}: ${JSON.stringify(res.body).slice(0, 500)}`);
-          done++;
-          if (performance.now() - lastReport > 15_000) {
-            lastReport = performance.now();
-            log(`  ${fmt(done)}/${fmt(batches)} batches`);
-          }
-        }
-      }),
+  // 6. The season: past apple and cherry seasons, complete, written with COPY (setup, not measured).
+  const seasonSpecs: SeasonSpec[] = [
+    { productCode: 'apple', startsOn: '2025-08-20', endsOn: '2026-04-30', parcels: Math.round(10_000_000 * settings.scale) },
+    { productCode: 'cherry', startsOn: '2026-04-01', endsOn: '2026-06-15', parcels: Math.round(5_000_000 * settings.scale) },
+  ];
+  const seasonProjects: { id: string; productCode: string }[] = [];
+  for (const s of seasonSpecs) {
+    const res = await api<{ id: string }>(
+      'POST',
+      '/api/v1/projects',
+      {
+        code: `${s.productCode}-${s.startsOn.slice(0, 4)}-bench`, name: `${s.productCode === 'apple' ? '沂源苹果' : '沂源樱桃'}（${s.startsOn.slice(0, 4)}产季，压测）`,
+        productCode: s.productCode, tier: s.productCode === 'apple' ? 'gold' : 'silver', targetParcels: s.productCode === 'apple' ? 10_000_000 : 5_000_000,
+        startsOn: s.startsOn, endsOn: s.endsOn,
+      },
+      login.headers,
     );
-  });
-  const ledgerRows = await pickupCount();
-  const growth = {
-    rows: ledgerRows - startRows,
-    seconds: grow.seconds,
-    rowsPerS: grow.seconds > 0 ? (ledgerRows - startRows) / grow.seconds : 0,
-    batchP50Ms: growLatencies.length ? [...growLatencies].sort((a, b) => a - b)[Math.floor(growLatencies.length / 2)] : NaN,
-    cpu: grow.cpu as CpuShare,
-  };
-  log(
-    `grew by ${fmt(growth.rows)} rows in ${growth.seconds.toFixed(1)} s = ${fmt(growth.rowsPerS)} rows/s ` +
-      `(batch p50 ${growth.batchP50Ms.toFixed(0)} ms; cpu app ${growth.cpu.app?.toFixed(2)}, postgres ${growth.cpu.postgres.toFixed(2)}, ` +
-      `other programs ${growth.cpu.other.toFixed(2)} cores); ledger now ${fmt(ledgerRows)} rows`,
+    if (res.status !== 201) throw new Error(`creating the ${s.productCode} season project answered ${res.status}: ${JSON.stringify(res.body)}`);
+    seasonProjects.push({ id: res.body.id, productCode: s.productCode });
+  }
+  const townCoops = new Map<string, string>();
+  for (const town of TOWN_CODES) {
+    const res = await api<{ id: string }>('POST', '/api/v1/cooperatives', { name: `压测合作社 ${town}`, townCode: town }, login.headers);
+    if (res.status !== 201) throw new Error(`creating a cooperative answered ${res.status}: ${JSON.stringify(res.body)}`);
+    townCoops.set(town, res.body.id);
+  }
+  log(`seeding the season with COPY: apple ${fmt(seasonSpecs[0].parcels)} parcels, cherry ${fmt(seasonSpecs[1].parcels)}, ${settings.parcelsPerPickup} parcel(s) per pickup row`);
+  const seeded = await withCpu(cpuCtx, () =>
+    seedSeasons(db, { seasons: seasonSpecs, cooperativeOf: (t) => townCoops.get(t)!, parcelsPerPickup: settings.parcelsPerPickup, projectIds: seasonProjects.map((p) => p.id), log }),
   );
+  const season = seeded.value;
+  log(
+    `season: ${fmt(season.rows)} pickup rows (${fmt(season.parcels)} parcels), ${fmt(season.reports)} carrier reports; ` +
+      `copy ${season.seconds.copy.toFixed(0)} s, indexes ${season.seconds.indexes.toFixed(0)} s, tallies ${season.seconds.tallies.toFixed(0)} s`,
+  );
+  let verify: { ok: boolean; seconds: number; output: string } | null = null;
+  if (settings.verify) {
+    const t0 = performance.now();
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/verify.ts'], {
+      cwd: new URL('../../', import.meta.url),
+      env: { ...process.env, DATABASE_URL: benchUrl, LOG_LEVEL: 'warn', NODE_OPTIONS: '' },
+      encoding: 'utf8',
+      timeout: 1_800_000,
+    });
+    verify = { ok: result.status === 0, seconds: (performance.now() - t0) / 1000, output: `${result.stdout}${result.stderr}`.trim().split('\n').slice(-3).join(' / ') };
+    log(`verify: ${verify.ok ? 'every tally matches the ledger' : 'DIFFERENCES'} (${verify.seconds.toFixed(0)} s): ${verify.output}`);
+  }
+  const ledgerRows = await pickupCount();
+  const [{ bytes: ledgerBytes }] = await sql`select pg_total_relation_size('pickups')::bigint as bytes`;
 
-  // The tallies must agree with the ledger they sum (every bench pickup falls inside the apple project).
-  const [{ parcels }] = await sql`select coalesce(sum(parcels), 0)::bigint as parcels from pickups where product_code = 'apple'`;
+  // The tallies must agree with the ledger they sum: the current season holds only the bench's own pickups.
+  const [{ parcels }] = await sql`select coalesce(sum(parcels), 0)::bigint as parcels from pickups
+    where product_code = 'apple' and business_date between ${apple.startsOn} and ${apple.endsOn}`;
   const progressCheck = await api<{ countedParcels: number; daily: unknown[] }>('GET', `/api/v1/projects/${apple.id}/progress`);
   if (progressCheck.status !== 200) throw new Error(`progress answered ${progressCheck.status}: ${JSON.stringify(progressCheck.body)}`);
-  const talliesAgree = progressCheck.body.countedParcels === Number(parcels);
+  const talliesAgree = progressCheck.body.countedParcels === Number(parcels) && (verify?.ok ?? true);
   log(`tallies ${talliesAgree ? 'agree' : 'DISAGREE'} with the ledger: progress counts ${fmt(progressCheck.body.countedParcels)} parcels, ledger sums ${fmt(Number(parcels))}`);
   const tableStats = await sql`
     select relname as table, n_live_tup::bigint as live, n_dead_tup::bigint as dead,
@@ -314,15 +372,54 @@ async function main(): Promise<Report> {
   for (const t of tableStats)
     log(`  ${t.table}: ${fmt(Number(t.live))} live / ${fmt(Number(t.dead))} dead tuples, ${fmt(Number(t.bytes) / 2 ** 20, 1)} MiB, ${t.autovacuums} autovacuums`);
 
-  // 6. Progress read at this ledger size.
+  // 7. Progress read of the full apple season.
+  const fullApple = seasonProjects[0];
+  const seasonProgress = await api<{ countedParcels: number; daily: unknown[] }>('GET', `/api/v1/projects/${fullApple.id}/progress`);
+  log(`full apple season: progress counts ${fmt(seasonProgress.body.countedParcels)} parcels over ${seasonProgress.body.daily.length} days`);
   const progressLoad = (connections: number, durationS: number) =>
-    httpLoad({ baseUrl: base, method: 'GET', path: `/api/v1/projects/${apple.id}/progress`, connections, durationS, headers: authHeaders, cpu: cpuCtx });
+    httpLoad({ baseUrl: base, method: 'GET', path: `/api/v1/projects/${fullApple.id}/progress`, connections, durationS, headers: authHeaders, cpu: cpuCtx });
   if (settings.warmupS) await progressLoad(settings.progressConnections, settings.warmupS);
   await quiesce();
   const progress = merge([await progressLoad(settings.progressConnections, settings.progressDurationS)]);
   describe(`progress read (${settings.progressConnections} conn, ${fmt(ledgerRows)} rows)`, progress, 'req');
+  await quiesce();
   const progressOne = merge([await progressLoad(1, Math.max(2, Math.round(settings.progressDurationS / 2)))]);
   describe(`progress read (1 conn)`, progressOne, 'req');
+
+  // 8. A briefing of the full seasons, rendered by the app from the database.
+  const briefingTimes: number[] = [];
+  let briefingBytes = 0;
+  const previewPath = `/api/v1/briefings/preview.pdf?projectIds=${seasonProjects.map((p) => p.id).join(',')}`;
+  for (let i = 0; i <= settings.briefingRuns; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${base}${previewPath}`, { headers: login.headers, signal: AbortSignal.timeout(120_000) });
+    const pdf = Buffer.from(await res.arrayBuffer());
+    if (res.status !== 200) throw new Error(`briefing preview answered ${res.status}: ${pdf.toString('utf8').slice(0, 300)}`);
+    // The first render pays for loading fonts: measured, not counted.
+    if (i > 0) briefingTimes.push(performance.now() - t0);
+    briefingBytes = pdf.length;
+  }
+  briefingTimes.sort((a, b) => a - b);
+  const briefing = { medianMs: briefingTimes[Math.floor(briefingTimes.length / 2)], maxMs: briefingTimes.at(-1)!, bytes: briefingBytes, runs: briefingTimes.length };
+  log(`briefing preview of the full seasons through the API: median ${briefing.medianMs.toFixed(0)} ms, max ${briefing.maxMs.toFixed(0)} ms, ${fmt(briefing.bytes / 1024)} kB`);
+
+  // 9. Live: 1,000 dashboards on this app, with the full season in its database.
+  let live: LiveBenchResult | null = null;
+  let liveError: string | null = null;
+  if (settings.live) {
+    log(`live: ${settings.liveClients} dashboards in a separate process, ${settings.liveRate} writes/s for ${settings.liveSeconds} s…`);
+    try {
+      live = await benchLive({
+        adminUrl: settings.serverUrl, clients: settings.liveClients, writesPerSecond: settings.liveRate, seconds: settings.liveSeconds,
+        target: { baseUrl: base, pid: app.pid, adminUsername: ADMIN_USERNAME, adminPassword: ADMIN_PASSWORD },
+      });
+      log(`live: p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms, max ${live.maxMs} ms, ${live.messagesPerWrite} messages per write, missing ${live.missing}`);
+    } catch (error) {
+      // Reported with the rest rather than losing the run's other figures.
+      liveError = String((error as Error)?.message ?? error) + ((error as Error)?.cause ? ` (${String((error as { cause: unknown }).cause)})` : '');
+      log(`live phase failed: ${liveError}`);
+    }
+  }
 
   const memory = memoryOf(app.pid);
   if (memory) log(`app memory: peak RSS ${memory.peakRssMiB.toFixed(0)} MiB, now ${memory.rssMiB.toFixed(0)} MiB`);
@@ -337,9 +434,15 @@ async function main(): Promise<Report> {
     rawSingle,
     apiBatch,
     rawBatch,
-    growth,
+    apiImport,
+    rawImport,
+    season: { ...season, setupCpu: seeded.cpu, ledgerBytes: Number(ledgerBytes) },
+    verify,
     ledgerRows,
     talliesAgree,
+    briefing,
+    live,
+    liveError,
     progress,
     progressOne,
     appMemory: memory,
@@ -352,7 +455,11 @@ try {
   printReport(report);
   if (settings.jsonOut) writeFileSync(settings.jsonOut, JSON.stringify(report, null, 2));
   if (!report.talliesAgree) console.error('WARNING: the progress tallies disagree with the ledger (an app bug, not a bench failure)');
-  if (report.apiSingle.non2xx || report.apiBatch.non2xx || report.progress.non2xx || report.progressOne.non2xx) {
+  if (report.liveError) {
+    console.error(`the live phase failed (${report.liveError}): its figures are missing`);
+    exitCode = 1;
+  }
+  if (report.apiSingle.non2xx || report.apiBatch.non2xx || report.apiImport.non2xx || report.rawImport.errors || report.progress.non2xx || report.progressOne.non2xx) {
     console.error('the API answered non-2xx during a measured phase: the figures above are not valid');
     exitCode = 1;
   }
@@ -365,23 +472,7 @@ try {
   await cleanup();
 }
 
-// The live dashboards and the briefing, each on an app and database of its own.
-if (exitCode === 0 && settings.live) {
-  try {
-    log(`live: ${settings.liveClients} dashboards in a separate process, ${settings.liveRate} writes/s for ${settings.liveSeconds} s…`);
-    const live = await benchLive({ adminUrl: settings.serverUrl, clients: settings.liveClients, writesPerSecond: settings.liveRate, seconds: settings.liveSeconds });
-    const ok = live.p99Ms <= 200 && live.missing === 0 && live.everyClientEndedOnFinalFigure;
-    console.log('\nLive dashboards (write acknowledged → figure on every dashboard)');
-    console.log(`  clients ${fmt(live.clients)}, writes ${fmt(live.writes)} at ${fmt(live.writesPerSecond)}/s`);
-    console.log(`  latency p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms (goal ≤ 200 ms), max ${live.maxMs} ms — ${ok ? 'PASS' : 'MISS'}`);
-    console.log(`  messages delivered ${fmt(live.messagesDelivered)}: ${fmt(live.messagesPerWrite)} per write (vs ${fmt(live.clients)} clients without coalescing)`);
-    console.log(`  server CPU ${live.serverCpuSeconds} s = ${live.serverCpuMsPerMessage} ms per delivered message; peak RSS ${live.serverPeakRssMiB ?? '?'} MiB`);
-    console.log(`  every dashboard ended on the final figure: ${live.everyClientEndedOnFinalFigure}; updates never seen: ${live.missing}`);
-  } catch (error) {
-    console.error('live benchmark failed:', error);
-    exitCode = 1;
-  }
-}
+// The briefing renderer alone, on a synthetic full-season model (no database): the PDF work by itself.
 if (exitCode === 0 && settings.briefing) {
   try {
     log('briefing: rendering a full-season briefing…');

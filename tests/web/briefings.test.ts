@@ -59,7 +59,7 @@ describe.skipIf(!HAS_CHROMIUM)('briefings and coverage in chromium', () => {
   it('issues a briefing from the page and downloads it byte for byte', async () => {
     const page = await app.newPage();
     await app.login(page, 'official');
-    expect(await page.locator('nav a').allTextContents()).toEqual(['进度看板', '简报']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['进度看板', '台账记录', '对账', '简报']);
     await page.locator('nav a', { hasText: '简报' }).click();
     await page.waitForURL(`${app.base}/briefings`);
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('简报');

@@ -17,6 +17,7 @@ export const ADMIN_PASSWORD = 'browser-test-admin-password';
 export const ACCOUNTS = {
   official: { username: 'official', password: 'guoyun-official-2026' },
   coop: { username: 'coop', password: 'guoyun-coop-2026' },
+  carrier: { username: 'carrier', password: 'guoyun-carrier-2026' },
 } as const;
 
 export type Server = ReturnType<typeof runScript>;

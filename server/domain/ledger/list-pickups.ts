@@ -1,11 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import { PickupListQuery, type PickupView } from '../../contracts/ledger.ts';
+import type { PickupPage } from '../../contracts/records.ts';
 import { IdParams } from '../../contracts/common.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
-import { pickupViewColumns, pickupViewFrom, selectPickupsByIds, toPickupView, type PickupRow } from './pickup-rows.ts';
+import { pickupViewColumns, pickupViewFrom, toPickupView, type PickupRow } from './pickup-rows.ts';
+import { afterCursor, cursorInstant, projectConditions, toPage, unknownCodes, voidedCondition, whereAll } from './record-paging.ts';
 
 /** A cooperative sees its own pickups, a carrier those handed to it; the county sees all. */
 function visibleTo(ctx: Ctx): SQL {
@@ -16,24 +18,29 @@ function visibleTo(ctx: Ctx): SQL {
   return sql`false`;
 }
 
-export async function listPickups({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<{ items: PickupView[] }> {
+export async function listPickups({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<PickupPage> {
   const q = parseInput(PickupListQuery, query);
   // An unknown code can match nothing; say so rather than answer an empty list that looks like "no pickups yet".
-  const issues = unknownCodeIssues(ctx.reference, q);
-  if (issues.length) throw DomainError.validation(issues, 'The request querystring has invalid fields');
-  const where: SQL[] = [visibleTo(ctx)];
-  if (q.cooperativeId) where.push(sql`p.cooperative_id = ${q.cooperativeId}::uuid`);
-  if (q.townCode) where.push(sql`p.town_code = ${q.townCode}`);
-  if (q.carrierCode) where.push(sql`p.carrier_code = ${q.carrierCode}`);
-  if (q.productCode) where.push(sql`p.product_code = ${q.productCode}`);
-  if (q.from) where.push(sql`p.business_date >= ${q.from}::date`);
-  if (q.to) where.push(sql`p.business_date <= ${q.to}::date`);
-  const rows = rowsOf<PickupRow>(
-    await ctx.db.execute(sql`SELECT ${pickupViewColumns} FROM ${pickupViewFrom}
-      WHERE ${sql.join(where, sql` AND `)}
-      ORDER BY p.picked_up_at DESC, p.id LIMIT ${q.limit}`),
+  unknownCodes(unknownCodeIssues(ctx.reference, q));
+  const where = whereAll([
+    visibleTo(ctx),
+    ...(await projectConditions(ctx, q.projectId, { product: sql`p.product_code`, date: sql`p.business_date`, town: sql`p.town_code` })),
+    q.cooperativeId ? sql`p.cooperative_id = ${q.cooperativeId}::uuid` : null,
+    q.townCode ? sql`p.town_code = ${q.townCode}` : null,
+    q.carrierCode ? sql`p.carrier_code = ${q.carrierCode}` : null,
+    q.productCode ? sql`p.product_code = ${q.productCode}` : null,
+    q.from ? sql`p.business_date >= ${q.from}::date` : null,
+    q.to ? sql`p.business_date <= ${q.to}::date` : null,
+    voidedCondition(q.voided, sql`r.pickup_id`),
+    afterCursor(sql`p.picked_up_at`, sql`p.id`, q.cursor),
+  ]);
+  const rows = rowsOf<PickupRow & { cursor_at: string }>(
+    await ctx.db.execute(sql`SELECT ${pickupViewColumns}, ${cursorInstant(sql`p.picked_up_at`)} AS cursor_at
+      FROM ${pickupViewFrom}
+      WHERE ${where}
+      ORDER BY p.picked_up_at DESC, p.id DESC LIMIT ${q.limit + 1}`),
   );
-  return { items: rows.map(toPickupView) };
+  return toPage(rows, q.limit, toPickupView);
 }
 
 export async function getPickup({ ctx, id }: { ctx: Ctx; id: string }): Promise<PickupView> {

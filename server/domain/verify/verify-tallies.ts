@@ -82,7 +82,9 @@ export async function verifyTallies({ ctx }: { ctx: Ctx }): Promise<VerifyReport
     await ctx.db.execute(sql`
     WITH expected AS (
       SELECT facility_id, product_code, sum(CASE WHEN direction = 'in' THEN weight_kg ELSE -weight_kg END) AS weight_kg
-      FROM storage_movements GROUP BY facility_id, product_code
+      FROM storage_movements m
+      WHERE NOT EXISTS (SELECT 1 FROM storage_movement_reversals v WHERE v.storage_movement_id = m.id)
+      GROUP BY facility_id, product_code
     ),
     compared AS (
       SELECT concat_ws('|', coalesce(e.facility_id, s.facility_id), coalesce(e.product_code, s.product_code)) AS key,

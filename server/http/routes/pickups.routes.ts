@@ -1,8 +1,8 @@
 import { ALL_ROLES } from '../plugins/auth.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { ErrorBody, IdParams } from '../../contracts/common.ts';
-import { PickupBatchInput, PickupBatchResult, PickupInput, PickupList, PickupListQuery, PickupView, VoidInput } from '../../contracts/ledger.ts';
+import { PickupBatchInput, PickupBatchResult, PickupInput, PickupListQuery, PickupView, VoidInput } from '../../contracts/ledger.ts';
+import { PickupPage, PickupVoidResult } from '../../contracts/records.ts';
 import { getPickup, listPickups } from '../../domain/ledger/list-pickups.ts';
 import { recordPickup } from '../../domain/ledger/record-pickup.ts';
 import { recordPickupBatch } from '../../domain/ledger/record-pickup-batch.ts';
@@ -10,8 +10,18 @@ import { voidPickup } from '../../domain/ledger/void-pickup.ts';
 
 export const pickupRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['ledger'];
-  app.get('/pickups', { config: { access: ALL_ROLES }, schema: { tags, querystring: PickupListQuery, response: { 200: PickupList } } }, (req) =>
-    listPickups({ ctx: req.ctx, query: req.query }),
+  app.get(
+    '/pickups',
+    { config: { access: ALL_ROLES },
+      schema: {
+        tags,
+        summary: 'List pickups (a cooperative sees its own, a carrier those handed to it)',
+        description: "Newest first. Pass the answer's `nextCursor` as `cursor` for the next page.",
+        querystring: PickupListQuery,
+        response: { 200: PickupPage, 400: ErrorBody },
+      },
+    },
+    (req) => listPickups({ ctx: req.ctx, query: req.query }),
   );
   app.post(
     '/pickups',
@@ -45,7 +55,7 @@ export const pickupRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Void a pickup (appends a reversal with reason and author)',
         params: IdParams,
         body: VoidInput,
-        response: { 200: z.object({ voided: z.boolean(), pickup: PickupView }), 400: ErrorBody, 404: ErrorBody },
+        response: { 200: PickupVoidResult, 400: ErrorBody, 404: ErrorBody },
       },
     },
     (req) => voidPickup({ ctx: req.ctx, id: req.params.id, input: req.body }),

@@ -1,5 +1,3 @@
-import { recordsEn } from './messages/records.ts';
-import { volumesEn } from './messages/volumes.ts';
 import type { CoreKey } from './zh.ts';
 
 // Every key of the Chinese catalog must be here: the type refuses a missing one.
@@ -214,6 +212,4 @@ export const en: Record<CoreKey, string> = {
   'stub.title': 'Coming soon',
   'stub.body': 'This part of the web app comes in a later release; until then, use the API.',
 
-  ...volumesEn,
-  ...recordsEn,
 };

@@ -4,8 +4,8 @@
 
 import type { adminZh } from './messages/admin.ts';
 import type { entryZh } from './messages/entry.ts';
-import { recordsZh } from './messages/records.ts';
-import { volumesZh } from './messages/volumes.ts';
+import type { recordsZh } from './messages/records.ts';
+import type { volumesZh } from './messages/volumes.ts';
 
 export const zh = {
   'app.name': '果运',
@@ -218,10 +218,8 @@ export const zh = {
   'stub.title': '即将上线',
   'stub.body': '此功能将在后续版本中提供；在此之前可通过 API 完成。',
 
-  ...volumesZh,
-  ...recordsZh,
 } as const satisfies Record<string, string>;
 
 /** Keys every page has. */
 export type CoreKey = keyof typeof zh;
-export type MessageKey = CoreKey | keyof typeof entryZh | keyof typeof adminZh;
+export type MessageKey = CoreKey | keyof typeof entryZh | keyof typeof adminZh | keyof typeof recordsZh | keyof typeof volumesZh;

@@ -1,0 +1,47 @@
+import type { Reference } from '../reference/load-reference.ts';
+import { CellError, headerKey, type Column } from '../network/tabular.ts';
+
+// The layout of a carrier's spreadsheet: one row per cell (day × town × product, and the carrier
+// for an administrator's file), headers in Chinese or English.
+
+export const CARRIER_VOLUME_COLUMNS: readonly Column[] = [
+  { name: 'date', aliases: ['日期', '业务日期', '发件日期', '揽收日期', 'businessDate', 'day'], required: true },
+  { name: 'townCode', aliases: ['乡镇', '乡镇街道', '镇街', '所属乡镇', '乡镇代码', 'town'], required: true },
+  { name: 'productCode', aliases: ['产品', '品类', '产品代码', 'product'], required: true },
+  { name: 'carrierCode', aliases: ['承运商', '快递公司', '快递品牌', '品牌', '承运商代码', 'carrier'] },
+  { name: 'parcels', aliases: ['件数', '件量', '单量', '发件量', '揽收件数', '寄递件数', 'volume', 'count'], required: true },
+];
+
+/** The headers of the template, in the order its columns come. */
+export const TEMPLATE_HEADERS = { date: '日期', townCode: '乡镇', productCode: '产品', carrierCode: '承运商', parcels: '件数' } as const;
+
+export const MAX_REPORTED_PARCELS = 10_000_000;
+
+/** A product by its code, its name (沂源苹果), the name without the county (苹果) or its English name. */
+export function parseProduct(s: string, products: Reference['products']): string {
+  const k = headerKey(s);
+  const found = products.find((p) =>
+    [p.code, p.name, p.name.replace(/^沂源/, ''), p.nameEn, p.nameEn.replace(/^Yiyuan\s+/i, '')].some((n) => headerKey(n) === k),
+  );
+  if (found) return found.code;
+  throw new CellError(`unknown product "${s}"; known: ${products.map((p) => `${p.code} (${p.name})`).join(', ')}`);
+}
+
+/**
+ * A day's figure: a whole number of parcels, 0 to 10,000,000. Thousands separators are allowed
+ * (12,345), and "12.0" as spreadsheets sometimes show whole numbers; anything else is refused
+ * rather than rounded, since a figure that was meant differently must not count.
+ */
+export function parseParcels(s: string): number {
+  const t = s.normalize('NFKC').replace(/\s/g, '');
+  if (/^-\d/.test(t)) throw new CellError('must not be negative');
+  const digits = /^\d{1,3}(,\d{3})+$/.test(t) ? t.replace(/,/g, '') : t.replace(/\.0+$/, '');
+  if (/^\d+\.\d+$/.test(digits)) throw new CellError('must be a whole number of parcels');
+  if (!/^\d+$/.test(digits)) throw new CellError('must be a whole number of parcels');
+  const n = Number(digits);
+  if (n > MAX_REPORTED_PARCELS) throw new CellError(`must be at most ${MAX_REPORTED_PARCELS.toLocaleString('en')}`);
+  return n;
+}
+
+/** One CSV field, quoted when it has to be. */
+export const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
