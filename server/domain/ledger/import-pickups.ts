@@ -16,6 +16,7 @@ import { DomainError } from '../errors.ts';
 import { pgCode, withTransaction, type Tx } from '../transaction.ts';
 import { preparePickup } from './record-pickups.ts';
 import { loggedDeltaCtes, pickSlot } from './tally-sql.ts';
+import { decodeCsv } from '../network/tabular.ts';
 
 /** A file refused as a whole: why, and its errors row by row (nothing was written). */
 export class PickupImportRejection extends DomainError {
@@ -56,7 +57,7 @@ export async function importPickups({ ctx, input }: { ctx: Ctx; input: PickupImp
   const bytes = typeof input.content === 'string' ? Buffer.byteLength(input.content) : input.content.byteLength;
   if (bytes > MAX_PICKUP_IMPORT_BYTES)
     throw new DomainError('PAYLOAD_TOO_LARGE', `The file is larger than ${MAX_PICKUP_IMPORT_BYTES / 2 ** 20} MB; split it`);
-  const plan = planRows(ctx, decode(input.content));
+  const plan = planRows(ctx, decodeCsv(input.content));
   const known = await knownCooperatives(ctx, plan.cooperativeIds);
   for (const [cooperativeId, row] of plan.firstRowOfCooperative)
     if (!known.has(cooperativeId)) plan.errors.push({ row, field: 'cooperativeId', message: `unknown cooperative ${cooperativeId}` });
@@ -132,16 +133,6 @@ function reject(errors: ImportRowError[], forbidden: boolean): never {
   if (forbidden)
     throw new PickupImportRejection('FORBIDDEN', `This account may only import its own cooperative's pickups; nothing was written${more}`, listed);
   throw new PickupImportRejection('VALIDATION', `${rows} row${rows > 1 ? 's have' : ' has'} errors; nothing was written${more}`, listed);
-}
-
-/** Excel on a Chinese Windows saves "CSV" in GB18030 (GBK): text that is not valid UTF-8 is read as that. */
-function decode(content: Uint8Array | string): string {
-  if (typeof content === 'string') return content;
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(content);
-  } catch {
-    return new TextDecoder('gb18030').decode(content);
-  }
 }
 
 /** A checked row, ready for the ledger: its COPY line and its cell. */

@@ -25,6 +25,16 @@ export async function readSheet(format: 'csv' | 'xlsx', content: string, columns
   return { headerRow: header.row, headers: header.cells.map((c) => c.trim()), rows };
 }
 
+/** Excel on a Chinese Windows saves "CSV" in GB18030 (GBK): text that is not valid UTF-8 is read as that. */
+export function decodeCsv(content: Uint8Array | string): string {
+  if (typeof content === 'string') return content;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(content);
+  } catch {
+    return new TextDecoder('gb18030').decode(content);
+  }
+}
+
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. A tab-separated file works too. */
 export function parseCsv(text: string): { row: number; cells: string[] }[] {
   const s = text.replace(/^\uFEFF/, '');

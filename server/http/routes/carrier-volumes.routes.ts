@@ -16,6 +16,7 @@ import { importCarrierVolumes } from '../../domain/carriers/import-carrier-volum
 import { listCarrierVolumes } from '../../domain/carriers/list-carrier-volumes.ts';
 import { reportCarrierVolume } from '../../domain/carriers/report-carrier-volume.ts';
 import { reportCarrierVolumeBatch } from '../../domain/carriers/report-carrier-volume-batch.ts';
+import { decodeCsv } from '../../domain/network/tabular.ts';
 
 const IMPORT_DESCRIPTION =
   'Send the file as the body: `Content-Type: text/csv` (UTF-8, or GB18030 as saved by Excel) or ' +
@@ -39,15 +40,6 @@ function sendImport(reply: FastifyReply, result: CarrierImportResultType) {
     },
     rowErrors: result.errors,
   });
-}
-
-/** Excel on a Chinese Windows saves "CSV" in GB18030 (GBK): text that is not valid UTF-8 is read as that. */
-function decodeCsv(body: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    return new TextDecoder('gb18030').decode(body);
-  }
 }
 
 export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
