@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { execPrepared } from '../../../db/client.ts';
 import type { Role } from '../../contracts/accounts.ts';
 import type { Actor, Ctx } from '../context.ts';
+import { appNow } from '../clock-sql.ts';
 import { hashSecret } from './secrets.ts';
 
 export type SessionActor = Actor & { csrfToken: string; username: string; displayName: string };
@@ -17,7 +18,7 @@ export async function resolveSession(ctx: Ctx, secret: string, ip: string): Prom
       SELECT s.id::text AS session_id, s.csrf_token, u.id::text AS user_id, u.username, u.display_name, u.role,
              u.cooperative_id::text AS cooperative_id, u.carrier_code
       FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.secret_hash = ${hashSecret(secret)} AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
+      WHERE s.secret_hash = ${hashSecret(secret)} AND s.revoked_at IS NULL AND s.expires_at > ${appNow(ctx)} AND u.disabled_at IS NULL`,
   );
   const r = rows[0];
   if (!r) return null;

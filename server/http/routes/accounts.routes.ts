@@ -6,7 +6,6 @@ import {
 import { ErrorBody, IdParams } from '../../contracts/common.ts';
 import { createUser } from '../../domain/accounts/create-user.ts';
 import { login, logout } from '../../domain/accounts/login.ts';
-import { resolveSession } from '../../domain/accounts/resolve-credentials.ts';
 import { listUsers, resetPassword, setUserDisabled } from '../../domain/accounts/manage-users.ts';
 import { createToken, listTokens, revokeToken } from '../../domain/accounts/tokens.ts';
 import { listAudit } from '../../domain/audit/list-audit.ts';
@@ -27,7 +26,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ sessionHours: number; cookie
       reply.setCookie(SESSION_COOKIE, result.sessionSecret, {
         path: '/', httpOnly: true, sameSite: 'lax', secure: opts.cookieSecure, expires: result.expiresAt,
       });
-      return meView((await resolveSession(req.ctx, result.sessionSecret, req.ip))!);
+      return meView(result.actor);
     },
   );
   app.post(
