@@ -16,11 +16,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The variables that move this machine's clock (libfaketime's, as CI's shifted-clock pass sets
+ * them): a child must see the same date as the test that started it, as on a machine whose
+ * clock really says that date.
+ */
+function machineClock(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(FAKETIME|LD_PRELOAD$|TZ$)/.test(e[0]) && e[1] !== undefined));
+}
+
 /** Runs a TypeScript entry point of the project in a child process, as `npm start` / `npm run verify` would. */
 export function runScript(script: string, env: Record<string, string>, args: string[] = []): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, ['--import', TSX, script, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...machineClock(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
