@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Code, Text, Uuid, items } from './common.ts';
+import { Code, Instant, Text, Uuid, items } from './common.ts';
 
 export const Role = z.enum(['admin', 'official', 'cooperative', 'carrier']);
 export type Role = z.infer<typeof Role>;
@@ -103,8 +103,8 @@ export const AuditQuery = z.object({
   action: z.string().max(100).optional(),
   targetType: z.string().max(100).optional(),
   targetId: z.string().max(200).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;

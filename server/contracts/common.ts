@@ -55,8 +55,24 @@ export const Text = (max: number) =>
 export const Uuid = z.uuid('must be a UUID');
 export const TownCode = z.string().regex(/^\d{9}$/, 'must be a 9-digit town code such as 370323103');
 export const Code = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lower-case code such as "sf"');
-export const BusinessDate = z.iso.date('must be a date as YYYY-MM-DD');
-export const Instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-05-10T08:30:00+08:00' });
+// The calendar Guoyun takes dates from: village stations and post offices opened decades ago are
+// on record, and nothing is planned past this century. Years outside are typos — and an unbounded
+// year is how one range query (9999-12-31) once became a loop that ran the server out of memory.
+export const EARLIEST_DATE = '1950-01-01';
+export const LATEST_DATE = '2099-12-31';
+const OUT_OF_CALENDAR = `must be between ${EARLIEST_DATE} and ${LATEST_DATE}`;
+const EARLIEST_MS = Date.parse(`${EARLIEST_DATE}T00:00:00Z`);
+const AFTER_LATEST_MS = Date.parse(`${LATEST_DATE}T00:00:00Z`) + 86_400_000;
+
+export const BusinessDate = z.iso
+  .date('must be a date as YYYY-MM-DD')
+  .refine((d) => d >= EARLIEST_DATE && d <= LATEST_DATE, OUT_OF_CALENDAR);
+export const Instant = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-05-10T08:30:00+08:00' })
+  .refine((s) => {
+    const t = Date.parse(s);
+    return t >= EARLIEST_MS && t < AFTER_LATEST_MS;
+  }, OUT_OF_CALENDAR);
 export const Kilograms = z
   .number('must be a number')
   .positive('must be greater than 0')

@@ -21,6 +21,8 @@ export function addDays(date: string, days: number): string {
 export function datesFrom(from: string, to: string): string[] {
   const out: string[] = [];
   const end = Date.parse(`${to}T00:00:00Z`);
+  // Callers bound their ranges (a project lasts at most two years); this only stops one that forgot.
+  if ((end - Date.parse(`${from}T00:00:00Z`)) / DAY_MS > 100_000) throw new RangeError(`datesFrom(${from}, ${to}): range too long`);
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= end; t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }

@@ -86,11 +86,19 @@ const failureText = (error: unknown) =>
 
 const excerpt = (text: string, max = 400) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
+// Generous for a shared 2-core machine; the bugs this catches never answer at all.
+const ANSWER_WITHIN_MS = 10_000;
+
 async function send(c: FuzzCase): Promise<LightMyRequestResponse> {
   sent++;
   const opts: InjectOptions = { method: c.method as InjectOptions['method'], url: c.url, headers: c.headers };
   if (c.payload !== undefined) opts.payload = c.payload;
-  const res = await clients[c.principal].inject(opts);
+  // A request that hangs (or runs the process out of memory) must fail here, named, not time out the file.
+  let timer: NodeJS.Timeout | undefined;
+  const res = await Promise.race([
+    clients[c.principal].inject(opts),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ANSWER_WITHIN_MS} ms: ${describeCase(c)}`)), ANSWER_WITHIN_MS))),
+  ]).finally(() => clearTimeout(timer));
   if (c.principal === 'session' && (res.statusCode === 401 || (res.statusCode === 204 && c.url.startsWith('/api/v1/auth/logout')))) await logIn();
   return res;
 }

@@ -11,7 +11,10 @@
 //                never silently counted as uncovered.
 // With a brand (通达率), only points serving that carrier count toward covered and proxy.
 //
-// Dates are YYYY-MM-DD strings, which compare correctly as strings.
+// Dates are YYYY-MM-DD strings within the contracts' calendar (years 1950–2099), which compare
+// correctly as strings.
+
+import { addDays, daysBetween } from '../time.ts';
 
 export type CoverageStatus = 'covered' | 'proxy' | 'uncovered' | 'no_data' | 'excluded';
 
@@ -131,37 +134,46 @@ export function applicableTarget<T extends Target>(targets: readonly T[], date: 
   return sorted.find((t) => t.by >= date) ?? sorted[sorted.length - 1] ?? null;
 }
 
+/**
+ * How many points `seriesDates` gives, worked out without building them: a caller checks its
+ * cap with this first, so a range of a million days costs nothing to refuse.
+ */
+export function seriesLength(from: string, to: string, interval: 'month' | 'day'): number {
+  if (from > to) return 0;
+  if (interval === 'day') return daysBetween(from, to) + 1;
+  const months = (d: string) => Number(d.slice(0, 4)) * 12 + Number(d.slice(5, 7)) - 1;
+  return months(to) - months(from) + 1;
+}
+
 /** Series dates: the last day of every month from `from`'s month to `to` (and `to` itself), or every day. */
 export function seriesDates(from: string, to: string, interval: 'month' | 'day'): string[] {
+  // Counted, not compared as strings: past 9999 an ISO date gains a sign and sorts below any end date.
+  const n = seriesLength(from, to, interval);
+  if (n > SERIES_HARD_LIMIT) throw new RangeError(`a series of ${n} points; check seriesLength first`);
   const out: string[] = [];
-  if (from > to) return out;
   if (interval === 'day') {
-    for (let d = from; d <= to; d = nextDay(d)) out.push(d);
+    for (let i = 0; i < n; i++) out.push(addDays(from, i));
     return out;
   }
   let y = Number(from.slice(0, 4));
   let m = Number(from.slice(5, 7));
-  for (;;) {
-    const end = monthEnd(y, m);
-    if (end >= to) {
-      out.push(to);
-      return out;
-    }
-    out.push(end);
+  for (let i = 0; i < n - 1; i++) {
+    out.push(monthEnd(y, m));
     m++;
     if (m > 12) {
       m = 1;
       y++;
     }
   }
+  if (n > 0) out.push(to);
+  return out;
 }
+
+// A guard for callers that forgot their own, smaller cap: far above any real series.
+const SERIES_HARD_LIMIT = 100_000;
 
 function monthEnd(year: number, month: number): string {
   return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
-}
-
-function nextDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 export function coverageLabel(numerator: number, denominator: number, source: 'villages' | 'reference' | 'mixed'): string {

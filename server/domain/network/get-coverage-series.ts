@@ -5,7 +5,7 @@ import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
 import { businessDate } from '../time.ts';
 import { loadTargets } from './coverage-targets.ts';
-import { rateOf, seriesDates, sumTallies, tallyByTown } from './coverage-rule.ts';
+import { rateOf, seriesDates, seriesLength, sumTallies, tallyByTown } from './coverage-rule.ts';
 import { loadNetworkFacts } from './network-records.ts';
 
 const MAX_POINTS = 1000;
@@ -28,8 +28,9 @@ export async function getCoverageSeries({ ctx, query }: { ctx: Ctx; query: unkno
   const earliest = facts.points.reduce<string | null>((min, p) => (min === null || p.openedOn < min ? p.openedOn : min), null);
   const from = q.from ?? (earliest && earliest < to ? `${earliest.slice(0, 7)}-01` : to);
   if (from > to) throw DomainError.validation([{ path: 'from', message: 'must not be after to' }]);
+  const length = seriesLength(from, to, q.interval);
+  if (length > MAX_POINTS) throw DomainError.validation([{ path: 'from', message: `the series would have ${length} points; at most ${MAX_POINTS}` }]);
   const dates = seriesDates(from, to, q.interval);
-  if (dates.length > MAX_POINTS) throw DomainError.validation([{ path: 'from', message: `the series would have ${dates.length} points; at most ${MAX_POINTS}` }]);
 
   const towns = ctx.reference.towns
     .filter((t) => !q.townCode || t.code === q.townCode)

@@ -261,6 +261,7 @@ export function badValues(s: JsonSchema): Candidate[] {
     );
   }
   if (type === 'string' || type === undefined) {
+    out.push(...farDates(s));
     out.push(...HOSTILE_STRINGS.map((h) => ({ label: h.label, value: h.value })));
     if (s.maxLength !== undefined) out.push({ label: `maxLength + 1 (${s.maxLength + 1})`, value: 'x'.repeat(s.maxLength + 1) });
     out.push({ label: 'overlong (10k)', value: LONG_STRING });
@@ -275,9 +276,21 @@ export function badValues(s: JsonSchema): Candidate[] {
   return out;
 }
 
+/**
+ * Well-formed dates far outside any season: each must be refused or answered at once. A range
+ * ending at 9999-12-31 once made the server build days until it ran out of memory.
+ */
+function farDates(s: JsonSchema): { label: string; value: string }[] {
+  const dates = ['9999-12-31', '0001-01-01', '1900-02-28', '2100-01-01', '2999-12-31'];
+  if (s.format === 'date') return dates.map((d) => ({ label: `far date ${d}`, value: d }));
+  if (s.format === 'date-time') return dates.map((d) => ({ label: `far instant ${d}`, value: `${d}T23:59:59Z` }));
+  return [];
+}
+
 /** The string forms a query or path parameter of this schema might be sent with. */
 export function badParamStrings(s: JsonSchema): { label: string; value: string }[] {
   const out: { label: string; value: string }[] = HOSTILE_STRINGS.map((h) => ({ label: h.label, value: h.value }));
+  out.push(...farDates(s));
   out.push(
     ...['-1', '0', '1e308', '-1e308', 'NaN', 'Infinity', '1.5', '0x10', '１０', '9007199254740993', '1e-400', ' '].map((v) => ({ label: `number-ish ${JSON.stringify(v)}`, value: v })),
     { label: 'overlong (10k)', value: LONG_STRING },
