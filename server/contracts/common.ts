@@ -42,10 +42,33 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 // so the record would differ from what was sent (and a re-send would then conflict with it).
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Free text typed by people: trimmed, bounded, no control characters. */
+// Unicode format characters (category Cf): zero-width spaces and joiners, bidi controls, the
+// soft hyphen, a stray byte-order mark. Invisible, so a name carrying one looks like another
+// ("燕崖果品专业合作社" + U+200B registered as a second cooperative) or reads backwards.
+const FORMAT_CHARS = /\p{Cf}/u;
+// After NFKC, no-break and ideographic spaces are plain spaces; runs of them are one space.
+const SPACE_RUNS = /\p{Zs}+/gu;
+// Everything but full-width punctuation （，：！？；…） and the ellipsis, which NFKC would turn
+// into ASCII: Chinese prose and official documents (公文) are written with them.
+const FOLDABLE_RUNS = /[^\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e\u2026]+/g;
+
+/**
+ * The one spelling of a text: NFKC (full-width Ａ１ becomes A1, compatibility forms their
+ * plain letters, ① becomes 1) except for full-width punctuation, with each run of spaces as
+ * one plain space. Names are compared as stored, so two that look the same are the same.
+ */
+export function normalizeText(s: string): string {
+  return s.replace(FOLDABLE_RUNS, (run) => run.normalize('NFKC')).replace(SPACE_RUNS, ' ');
+}
+
+export const hasFormatCharacters = (s: string): boolean => FORMAT_CHARS.test(s);
+
+/** Free text typed by people: normalised (see normalizeText), trimmed, bounded, nothing invisible. */
 export const Text = (max: number) =>
   z
     .string()
+    .refine((s) => !hasFormatCharacters(s), 'must not contain invisible formatting characters (zero-width or bidi controls)')
+    .overwrite(normalizeText)
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)

@@ -3,6 +3,9 @@ import { BusinessDate, Code, ErrorIssue, Instant, Kilograms, Text, TownCode, Uui
 
 export const MAX_PICKUP_BATCH = 1000;
 export const MAX_CARRIER_VOLUME_BATCH = 5000;
+// One pickup is one truck or van at the farm gate: a few thousand parcels at most. The bound
+// keeps a slip of the keyboard (an extra zero or three) from outweighing a town's whole day.
+export const MAX_PICKUP_PARCELS = 20_000;
 
 const Parcels = (min: number, max: number) =>
   z.int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max.toLocaleString('en')}`);
@@ -15,7 +18,7 @@ export const PickupInput = z.strictObject({
   carrierCode: Code,
   productCode: Code,
   variety: Text(50).optional(),
-  parcels: Parcels(1, 100_000),
+  parcels: Parcels(1, MAX_PICKUP_PARCELS),
   weightKg: Kilograms.optional(),
   pickedUpAt: Instant,
 });

@@ -28,3 +28,35 @@ export function requireCarrierScope(ctx: Ctx, carrierCode: string, path = 'carri
   if (a.role === 'carrier' && a.carrierCode !== carrierCode)
     throw new DomainError('FORBIDDEN', 'This account may only report for its own carrier', [{ path, message: 'not your carrier' }]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Carriers' cell figures (carrier × town × day, and who reported or revised them) are each
+// carrier's business: the county reads them all, a carrier its own, and nobody else any.
+// Cooperatives see their own pickups and the dashboard's shares over a whole project.
+
+/** Who may read carriers' cell figures; the routes that show them declare this. */
+export const CARRIER_CELL_READERS: readonly Role[] = ['admin', 'official', 'carrier'];
+
+/**
+ * The carrier whose cells this actor may read: null for all (the county), its own for a
+ * carrier account. A carrier asking for another carrier's cells is refused, never answered empty.
+ */
+export function carrierCellScope(ctx: Ctx, requested?: string, path = 'carrierCode'): string | null {
+  requireRole(ctx, CARRIER_CELL_READERS);
+  const a = ctx.actor;
+  if (a.role !== 'carrier') return requested ?? null;
+  if (requested !== undefined && requested !== a.carrierCode)
+    throw new DomainError('FORBIDDEN', "This account may only read its own carrier's figures", [{ path, message: 'not your carrier' }]);
+  return a.carrierCode;
+}
+
+/**
+ * May this actor record a pickup in this town? A cooperative account only in its own
+ * cooperative's registered town (a pickup elsewhere is another town's figure); admins anywhere.
+ */
+export function canRecordInTown(ctx: Ctx, townCode: string): boolean {
+  const a = ctx.actor;
+  if (a.role !== 'cooperative') return true;
+  // Unknown (an actor not resolved from credentials): refused rather than guessed.
+  return a.cooperativeTownCode != null && a.cooperativeTownCode === townCode;
+}

@@ -12,6 +12,8 @@ export type Actor = {
   /** The organisation acted for: a cooperative account's cooperative, a carrier account's carrier. */
   cooperativeId: string | null;
   carrierCode: string | null;
+  /** The town the cooperative is registered in (a cooperative account records pickups there only). */
+  cooperativeTownCode?: string | null;
   userId?: string;
   tokenId?: string;
   sessionId?: string;

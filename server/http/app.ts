@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DbHandle } from '../../db/client.ts';
-import type { Config } from '../config.ts';
+import { SERVER_DEFAULTS, type Config } from '../config.ts';
 import { systemActor, type Clock } from '../domain/context.ts';
 import type { Reference } from '../domain/reference/load-reference.ts';
 import { ChangePublisher, createBus } from '../live/bus.ts';
@@ -33,7 +33,8 @@ export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.js
 const placeholderPage = readFileSync(new URL('../../web/placeholder.html', import.meta.url), 'utf8');
 
 export type AppDeps = {
-  config: Pick<Config, 'bodyLimitBytes' | 'logLevel' | 'sessionHours' | 'cookieSecure'>;
+  /** The limits and timeouts may be left out (tests, benchmarks): then config.ts's defaults apply. */
+  config: Pick<Config, 'bodyLimitBytes' | 'logLevel' | 'sessionHours' | 'cookieSecure'> & Partial<Pick<Config, keyof typeof SERVER_DEFAULTS>>;
   handle: DbHandle;
   reference: Reference;
   clock?: Clock;
@@ -42,6 +43,11 @@ export type AppDeps = {
   /** Serve the built web app (main.ts does; tests of the API do not). Without a build, `/` is a placeholder. */
   web?: { dir?: string };
 };
+
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
+// helmet's own default: a year, subdomains included.
+const HSTS = 'max-age=31536000; includeSubDomains';
 
 /**
  * Requests Node's HTTP parser refuses (broken framing, a body cut short, oversized headers) never
@@ -59,10 +65,23 @@ function answerClientError(error: Error & { code?: string }, socket: Socket) {
 }
 
 /** Registers everything and never listens: main.ts listens, tests inject. */
-export async function buildApp({ config, handle, reference, clock = () => new Date(), live = {}, web }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config: given, handle, reference, clock = () => new Date(), live = {}, web }: AppDeps): Promise<FastifyInstance> {
+  const config = { ...SERVER_DEFAULTS, ...given };
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
+    // Without these a connection that sends nothing, or trickles its headers or body, is held forever.
+    connectionTimeout: config.idleTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      // Node checks the two timeouts above only this often (30 s by default), which would let a
+      // 10 s header timeout run to 40 s.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, config.headersTimeoutMs / 4)),
+    },
+    // A hop count as the function Fastify itself makes of one (its types take no number).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Ids in URLs are UUIDs and codes; nothing legitimate is longer.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // A badly encoded or overlong URL fails in the router, before the error handler is reached;
@@ -79,14 +98,21 @@ export async function buildApp({ config, handle, reference, clock = () => new Da
   await app.register(helmet, {
     // Swagger UI's page needs its own inline style; everything else stays locked down.
     contentSecurityPolicy: { directives: { 'style-src': ["'self'", 'https:', "'unsafe-inline'"] } },
+    // Sent below, and only over HTTPS: over plain HTTP browsers ignore it, and it would claim a
+    // promise the deployment may not keep.
+    strictTransportSecurity: false,
+  });
+  // On the raw response, like helmet's headers, so pages the web app answers (hijacked) carry it too.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.protocol === 'https') reply.raw.setHeader('strict-transport-security', HSTS);
   });
   const bus = createBus(handle);
   const publisher = live ? new ChangePublisher(bus, live.publishWindowMs ?? 20, (error) => app.log.error({ err: error }, 'live publish')) : undefined;
   await app.register(contextPlugin, { handle, clock, reference, changes: publisher });
-  await app.register(authPlugin);
+  await app.register(authPlugin, { sessionIdleMinutes: config.sessionIdleMinutes });
   if (live && publisher) {
     const systemCtx = { db: handle.db, databaseKind: handle.kind, actor: systemActor, clock, reference };
-    await app.register(livePlugin, { systemCtx, bus, hub: { flushMs: live.flushMs ?? 100, heartbeatMs: live.heartbeatMs ?? 15_000 } });
+    await app.register(livePlugin, { systemCtx, bus, hub: { flushMs: live.flushMs ?? 100, heartbeatMs: live.heartbeatMs ?? 15_000, socketsPerLogin: config.liveSocketsPerLogin } });
     app.addHook('onClose', async () => publisher.close());
   }
   await app.register(swagger, {
@@ -117,7 +143,7 @@ export async function buildApp({ config, handle, reference, clock = () => new Da
   );
 
   // The SvelteKit app takes what no route matched; until it is built, `/` is a page pointing at the API docs.
-  if (web && webBuildExists(web.dir)) await app.register(webPlugin, web);
+  if (web && webBuildExists(web.dir)) await app.register(webPlugin, { ...web, sessionIdleMinutes: config.sessionIdleMinutes });
   else app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) => reply.type('text/html; charset=utf-8').send(placeholderPage));
   return app;
 }

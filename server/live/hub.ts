@@ -15,8 +15,13 @@ export type HubOptions = {
   maxBufferedBytes: number;
   /** A client stuck above the limit this long is dropped; it will reconnect and resnapshot. */
   stallTimeoutMs: number;
+  /** Sockets one login (a user, or an API token) may hold at once; the next is closed at once. */
+  socketsPerLogin: number;
   onError: (error: unknown) => void;
 };
+
+/** Sent when a login already holds its share of sockets: 1008 is the protocol's "policy violation". */
+export const TOO_MANY_SOCKETS = { code: 1008, reason: 'too many live connections for this login' } as const;
 
 type Client = {
   ws: WebSocket;
@@ -41,6 +46,7 @@ const ACTIVE_AFTER_END_DAYS = 30;
  */
 export class LiveHub {
   private clients = new Set<Client>();
+  private socketsByLogin = new Map<string, number>();
   private projects = new Map<string, ProjectView>();
   private latest = new Map<string, Latest>();
   private dirty = new Map<string, Set<string> | 'all'>();
@@ -77,14 +83,40 @@ export class LiveHub {
     await this.unsubscribe?.().catch(this.opts.onError);
     for (const c of this.clients) c.ws.close(1001, 'server shutting down');
     this.clients.clear();
+    this.socketsByLogin.clear();
   }
 
   get clientCount(): number {
     return this.clients.size;
   }
 
-  /** A new dashboard: it gets a snapshot of every active project at the next flush. */
-  connect(ws: WebSocket): void {
+  socketsOf(login: string): number {
+    return this.socketsByLogin.get(login) ?? 0;
+  }
+
+  /**
+   * A new dashboard: it gets a snapshot of every active project at the next flush. Past its
+   * login's share of sockets it is closed instead: one leaked token must not be able to hold
+   * thousands of sockets, each costing a message at every flush.
+   */
+  connect(ws: WebSocket, login: string): void {
+    const held = this.socketsByLogin.get(login) ?? 0;
+    if (held >= this.opts.socketsPerLogin) {
+      ws.close(TOO_MANY_SOCKETS.code, `${TOO_MANY_SOCKETS.reason} (at most ${this.opts.socketsPerLogin})`);
+      return;
+    }
+    this.socketsByLogin.set(login, held + 1);
+    // Counted once, whichever of close and error comes (or both).
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const n = (this.socketsByLogin.get(login) ?? 1) - 1;
+      if (n > 0) this.socketsByLogin.set(login, n);
+      else this.socketsByLogin.delete(login);
+    };
+    ws.on('close', release);
+    ws.on('error', release);
     const client: Client = { ws, subscribed: null, sent: new Map(), needsSnapshot: true, alive: true, stalledSince: null };
     this.clients.add(client);
     for (const id of this.followed(client)) this.requested.add(id);

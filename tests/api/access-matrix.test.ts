@@ -20,6 +20,8 @@ const PRINCIPALS = ['none', 'admin', 'official', 'coopA', 'carrier'] as const;
 type Principal = (typeof PRINCIPALS)[number];
 const ROLE_OF: Record<Exclude<Principal, 'none'>, Role> = { admin: 'admin', official: 'official', coopA: 'cooperative', carrier: 'carrier' };
 const ALL: readonly Role[] = ['admin', 'official', 'cooperative', 'carrier'];
+/** Who reads carriers' cell figures (each carrier its own): not cooperatives. */
+const CARRIER_CELLS: readonly Role[] = ['admin', 'official', 'carrier'];
 const PASSWORD = 'matrix-password-0323';
 
 /** Filled in beforeAll; the request builders read it lazily. */
@@ -154,8 +156,8 @@ const freshStation = () => ({
   brands: ['ems', 'zto'], takesOutgoing: true, openedOn: '2020-06-15', villageIds: [fx.village],
 });
 /** A one-row pickup file for POST /pickups/import, sent as text/csv. */
-const pickupFile = (cooperativeId: string): Req => {
-  const p = pickup(cooperativeId);
+const pickupFile = (cooperativeId: string, overrides: Record<string, unknown> = {}): Req => {
+  const p = pickup(cooperativeId, overrides);
   const columns = ['id', 'cooperativeId', 'townCode', 'carrierCode', 'productCode', 'parcels', 'pickedUpAt'];
   return {
     method: 'POST', url: '/api/v1/pickups/import', headers: { 'content-type': 'text/csv' },
@@ -291,7 +293,11 @@ const ROWS: Row[] = [
   },
   { method: 'GET', route: '/api/v1/projects/:id', access: ALL, status: 200, request: () => get(`/api/v1/projects/${fx.project}`)() },
   { method: 'GET', route: '/api/v1/projects/:id/progress', access: ALL, status: 200, request: () => get(`/api/v1/projects/${fx.project}/progress`)() },
-  { method: 'GET', route: '/api/v1/reconciliation', access: ALL, status: 200, request: () => get(`/api/v1/reconciliation?projectId=${fx.project}`)() },
+  // Carriers' figures by town and day: the county's and each carrier's own; a cooperative sees none.
+  {
+    method: 'GET', route: '/api/v1/reconciliation', access: CARRIER_CELLS, status: 200, request: () => get(`/api/v1/reconciliation?projectId=${fx.project}`)(),
+    check: (res, who) => expect(res.body.items.every((c: any) => who !== 'carrier' || c.carrierCode === 'ems')).toBe(true),
+  },
 
   // pickups.routes.ts
   { method: 'GET', route: '/api/v1/pickups', access: ALL, status: 200, request: get('/api/v1/pickups') },
@@ -352,7 +358,7 @@ const ROWS: Row[] = [
     check: (res) => expect(res.body.changed).toBe(true),
   },
   {
-    method: 'GET', route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date/history', access: ALL, status: 200,
+    method: 'GET', route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date/history', access: CARRIER_CELLS, status: 200,
     request: get(`${cellUrl('ems')}/history`),
   },
   {
@@ -361,7 +367,7 @@ const ROWS: Row[] = [
     check: (res) => expect(res.body.summary).toEqual({ revised: 1, unchanged: 0, invalid: 0 }),
   },
   {
-    method: 'GET', route: '/api/v1/carrier-volumes', access: ALL, status: 200, request: get(`/api/v1/carrier-volumes?date=${CELL_DATE}`),
+    method: 'GET', route: '/api/v1/carrier-volumes', access: CARRIER_CELLS, status: 200, request: get(`/api/v1/carrier-volumes?date=${CELL_DATE}`),
     check: (res, who) => expect(res.body.items.every((c: any) => who !== 'carrier' || c.carrierCode === 'ems')).toBe(true),
   },
   {
@@ -697,6 +703,29 @@ describe('scope: what a caller may touch of the data', () => {
       name: "carrier ems reads sf's figures for a day", who: 'carrier', control: 'admin', controlStatus: 200,
       request: get(`/api/v1/carrier-volumes?date=${CELL_DATE}&carrierCode=sf`), expect: forbidden('carrierCode'),
     },
+    {
+      name: "carrier ems reads the revisions of sf's cell", who: 'carrier', control: 'sf', controlStatus: 200,
+      request: get(`${cellUrl('sf')}/history`), expect: forbidden('carrierCode'),
+    },
+    // A cooperative records pickups in its own cooperative's town only, however it sends them.
+    {
+      name: 'cooperative A records a pickup in another town', who: 'coopA', control: 'admin', controlStatus: 201,
+      request: () => ({ method: 'POST', url: '/api/v1/pickups', payload: pickup(fx.coopA, { townCode: TOWNS.dongli }) }), expect: forbidden('townCode'),
+    },
+    {
+      name: 'cooperative A sends a batch item in another town', who: 'coopA', control: 'admin', controlStatus: 200,
+      request: () => ({ method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopA, { townCode: TOWNS.dongli })] } }),
+      expect: invalidItem('items.0.townCode'),
+    },
+    {
+      name: 'cooperative A imports a file with a pickup in another town', who: 'coopA', control: 'admin', controlStatus: 200,
+      request: () => pickupFile(fx.coopA, { townCode: TOWNS.dongli }),
+      expect: (res) => {
+        expect(res.status).toBe(403);
+        expect(res.body.error.code).toBe('FORBIDDEN');
+        expect(res.body.rowErrors).toEqual([{ row: 2, field: 'townCode', message: expect.any(String) }]);
+      },
+    },
     // An official watches; it writes nothing to the ledger. Every ledger write route of the matrix,
     // with the request the matrix sends there (which succeeds for an admin).
     ...LEDGER_WRITES.map((row) => ({
@@ -806,6 +835,44 @@ describe('scope: what a caller may touch of the data', () => {
       const everything = ids(logged.aEms, logged.aSf, logged.bEms, logged.bSf);
       expect(await list('admin')).toEqual(everything);
       expect(await list('official')).toEqual(everything);
+    });
+  });
+
+  describe("reconciliation: carriers' figures by town and day", () => {
+    const town = TOWNS.dongli; // only these cells are flagged in this town
+    const date = '2026-11-12';
+    beforeAll(async () => {
+      const items = ['ems', 'sf'].map((carrierCode) => pickup(fx.coopA, { townCode: town, carrierCode, parcels: 50, pickedUpAt: `${date}T02:00:00Z` }));
+      expect((await send(t.app, { method: 'POST', url: '/api/v1/pickups/batch', payload: { items } })).body.summary.created).toBe(2);
+      for (const [carrier, parcels] of [['ems', 10], ['sf', 20]] as const) {
+        const url = `/api/v1/carrier-volumes/${carrier}/${town}/apple/${date}`;
+        expect((await send(t.app, { method: 'PUT', url, payload: { parcels } })).status).toBe(200);
+      }
+    });
+    const cells = async (client: Injector) => {
+      const res = await send(client, { method: 'GET', url: `/api/v1/reconciliation?projectId=${fx.project}` });
+      expect(res.status).toBe(200);
+      return (res.body.items as { date: string; townCode: string; carrierCode: string; reportedParcels: number }[]).filter((c) => c.date === date && c.townCode === town);
+    };
+    const flagged = (carrierCode: string, reportedParcels: number) => ({ date, townCode: town, carrierCode, productCode: 'apple', loggedParcels: 50, reportedParcels, difference: 50 - reportedParcels });
+
+    it("shows the county every carrier's cells", async () => {
+      expect(await cells(clients.admin)).toEqual([flagged('ems', 10), flagged('sf', 20)]);
+      expect(await cells(clients.official)).toEqual([flagged('ems', 10), flagged('sf', 20)]);
+    });
+
+    it("shows a carrier only its own carrier's cells, never another's", async () => {
+      expect(await cells(clients.carrier)).toEqual([flagged('ems', 10)]);
+      expect(await cells(controls.sf)).toEqual([flagged('sf', 20)]);
+      const all = await send(clients.carrier, { method: 'GET', url: `/api/v1/reconciliation?projectId=${fx.project}` });
+      expect(all.body.items.length).toBeGreaterThan(0);
+      expect(all.body.items.every((c: any) => c.carrierCode === 'ems')).toBe(true);
+    });
+
+    it("refuses a cooperative the carriers' figures, the cells of a day and their revisions", async () => {
+      expectError(await sendUnchanged(clients.coopA, { method: 'GET', url: `/api/v1/reconciliation?projectId=${fx.project}` }), 403, 'FORBIDDEN');
+      expectError(await sendUnchanged(clients.coopA, { method: 'GET', url: `/api/v1/carrier-volumes?date=${date}` }), 403, 'FORBIDDEN');
+      expectError(await sendUnchanged(clients.coopA, { method: 'GET', url: `/api/v1/carrier-volumes/ems/${town}/apple/${date}/history` }), 403, 'FORBIDDEN');
     });
   });
 });

@@ -82,9 +82,9 @@ describe('GET /api/v1/carrier-volumes?date=', () => {
       { carrierCode: 'sf', townCode: TOWNS.nanma, productCode: 'cherry', date, reportedParcels: 30, revision: 1, reportedAt: expect.any(String), reportedBy: expect.stringMatching(/^token:/), loggedParcels: 0 },
       { carrierCode: 'sf', townCode: TOWNS.dongli, productCode: 'apple', date, reportedParcels: null, revision: 0, reportedAt: null, reportedBy: null, loggedParcels: 7 },
     ]);
-    // Officials and cooperatives read the county's figures too.
+    // Officials read the county's figures too; cooperatives none (they see the dashboard's shares).
     expect((await day(await t.as('official'), `date=${date}`)).items).toHaveLength(3);
-    expect((await day(await t.as('cooperative', coop), `date=${date}&carrierCode=sf`)).items).toHaveLength(2);
+    expectError(await get(await t.as('cooperative', coop), `/api/v1/carrier-volumes?date=${date}&carrierCode=sf`), 403, 'FORBIDDEN');
 
     const own = await day(ems, `date=${date}`);
     expect(own.carrierCode).toBe('ems');

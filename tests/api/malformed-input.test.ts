@@ -333,7 +333,7 @@ const PICKUP_FIELDS: Fields = {
   carrierCode: req(KINDS.carrier()),
   productCode: req(KINDS.product()),
   variety: opt(KINDS.text(50)),
-  parcels: req(KINDS.int(1, 100_000)),
+  parcels: req(KINDS.int(1, 20_000)),
   weightKg: opt(KINDS.kilograms()),
   pickedUpAt: req(KINDS.instant()),
 };

@@ -2,7 +2,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Role } from '../../server/contracts/accounts.ts';
 import { createCooperative } from '../../server/domain/organizations/create-cooperative.ts';
 import { createToken } from '../../server/domain/accounts/tokens.ts';
-import { buildApp } from '../../server/http/app.ts';
+import { buildApp, type AppDeps } from '../../server/http/app.ts';
 import { systemActor, type Ctx } from '../../server/domain/context.ts';
 import { loadReference } from '../../server/domain/reference/load-reference.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
@@ -45,15 +45,20 @@ export function withHeaders(app: FastifyInstance, headers: Record<string, string
   return { inject } as Injector;
 }
 
-export async function buildTestApp({ now }: { now?: string } = {}): Promise<TestApp> {
+/**
+ * `config` overrides the settings config.ts gives defaults for (timeouts, proxy trust…);
+ * `web` mounts the built web app (web/build) as main.ts does.
+ */
+export async function buildTestApp({ now, config, web }: { now?: string; config?: Partial<AppDeps['config']>; web?: boolean } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const clock = new TestClock(now);
   const reference = await loadReference(db.handle.db);
   const server = await buildApp({
-    config: { bodyLimitBytes: 2 * 1024 * 1024, logLevel: 'silent', sessionHours: 24, cookieSecure: false },
+    config: { bodyLimitBytes: 2 * 1024 * 1024, logLevel: 'silent', sessionHours: 24, cookieSecure: false, ...config },
     handle: db.handle,
     reference,
     clock: clock.now,
+    web: web ? {} : undefined,
   });
   await server.ready();
   const ctx: Ctx = { db: db.handle.db, databaseKind: db.handle.kind, actor: systemActor, clock: clock.now, reference };

@@ -56,3 +56,41 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BODY_LIMIT_BYTES: '10' })).toThrow(/BODY_LIMIT_BYTES/);
   });
 });
+
+describe('loadConfig: timeouts, proxy trust, sessions, live sockets', () => {
+  it('has safe defaults: timeouts on, no proxy trusted', () => {
+    expect(loadConfig({})).toMatchObject({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
+      keepAliveTimeoutMs: 72_000,
+      idleTimeoutMs: 120_000,
+      liveSocketsPerLogin: 20,
+      sessionIdleMinutes: 480,
+      trustProxy: false,
+    });
+  });
+
+  it('reads the timeouts in seconds', () => {
+    expect(loadConfig({ HEADERS_TIMEOUT_SECONDS: '5', REQUEST_TIMEOUT_SECONDS: '300', KEEP_ALIVE_TIMEOUT_SECONDS: '10', IDLE_TIMEOUT_SECONDS: '30' })).toMatchObject({
+      headersTimeoutMs: 5000, requestTimeoutMs: 300_000, keepAliveTimeoutMs: 10_000, idleTimeoutMs: 30_000,
+    });
+    expect(() => loadConfig({ HEADERS_TIMEOUT_SECONDS: '0' })).toThrow(/HEADERS_TIMEOUT_SECONDS/);
+    expect(() => loadConfig({ HEADERS_TIMEOUT_SECONDS: '200', REQUEST_TIMEOUT_SECONDS: '100' })).toThrow(/HEADERS_TIMEOUT_SECONDS/);
+    expect(() => loadConfig({ REQUEST_TIMEOUT_SECONDS: 'forever' })).toThrow(/REQUEST_TIMEOUT_SECONDS/);
+  });
+
+  it('takes TRUST_PROXY as off, a hop count, or a list of proxy addresses and CIDRs', () => {
+    for (const off of ['', '0', 'false', 'off']) expect(loadConfig({ TRUST_PROXY: off }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1,loopback' }).trustProxy).toEqual(['10.0.0.1', '192.168.0.0/16', '::1', 'loopback']);
+    // "true" would believe any client's X-Forwarded-For: name the proxies instead.
+    for (const bad of ['true', 'yes', '10.0.0.300', '10.0.0.0/33', 'proxy.example', '1,2'])
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+  });
+
+  it('reads SESSION_IDLE_MINUTES and LIVE_SOCKETS_PER_LOGIN', () => {
+    expect(loadConfig({ SESSION_IDLE_MINUTES: '60', LIVE_SOCKETS_PER_LOGIN: '5' })).toMatchObject({ sessionIdleMinutes: 60, liveSocketsPerLogin: 5 });
+    expect(() => loadConfig({ SESSION_IDLE_MINUTES: '1' })).toThrow(/SESSION_IDLE_MINUTES/);
+    expect(() => loadConfig({ LIVE_SOCKETS_PER_LOGIN: '0' })).toThrow(/LIVE_SOCKETS_PER_LOGIN/);
+  });
+});

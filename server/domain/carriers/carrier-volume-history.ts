@@ -1,19 +1,20 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import { CarrierVolumeParams } from '../../contracts/ledger.ts';
+import { carrierCellScope } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { iso } from '../ledger/pickup-rows.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
 
-/** Every revision a carrier made to one cell, oldest first. */
+/** Every revision a carrier made to one cell, oldest first, with who made it. */
 export async function carrierVolumeHistory({ ctx, params }: { ctx: Ctx; params: unknown }) {
+  carrierCellScope(ctx);
   const cell = parseInput(CarrierVolumeParams, params);
   const issues = unknownCodeIssues(ctx.reference, cell);
   if (issues.length) throw DomainError.validation(issues);
   // A carrier's day-by-day revisions are its own business; competitors see only the shares on the dashboard.
-  if (ctx.actor.role === 'carrier' && ctx.actor.carrierCode !== cell.carrierCode)
-    throw new DomainError('FORBIDDEN', "This account may only read its own carrier's history", [{ path: 'carrierCode', message: 'not your carrier' }]);
+  carrierCellScope(ctx, cell.carrierCode);
   const rows = rowsOf<{ revision: number; parcels: number; reported_at: Date | string; reported_by: string }>(
     await ctx.db.execute(sql`
       SELECT revision, parcels, reported_at, reported_by FROM carrier_volume_revisions

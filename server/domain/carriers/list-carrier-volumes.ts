@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import { CarrierVolumeDayQuery, type CarrierVolumeDay } from '../../contracts/carrier-import.ts';
-import { requireRole } from '../access.ts';
+import { carrierCellScope } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { iso } from '../ledger/pickup-rows.ts';
@@ -15,17 +15,16 @@ type CellRow = {
 /**
  * The figures of one business day, cell by cell: what each carrier reported (its latest
  * revision) and what cooperatives logged for it. Read from the maintained cells, so it costs
- * the same however long the ledger grows. A carrier reads only its own carrier's cells.
+ * the same however long the ledger grows. A carrier reads only its own carrier's cells; a
+ * cooperative none (see carrierCellScope).
  */
 export async function listCarrierVolumes({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<CarrierVolumeDay> {
-  requireRole(ctx, ['admin', 'official', 'cooperative', 'carrier']);
+  carrierCellScope(ctx);
   const q = parseInput(CarrierVolumeDayQuery, query);
   const issues = unknownCodeIssues(ctx.reference, q);
   if (issues.length) throw DomainError.validation(issues);
   // A carrier's day-by-day figures are its own business; competitors see only the shares on the dashboard.
-  if (ctx.actor.role === 'carrier' && q.carrierCode !== undefined && q.carrierCode !== ctx.actor.carrierCode)
-    throw new DomainError('FORBIDDEN', "This account may only read its own carrier's figures", [{ path: 'carrierCode', message: 'not your carrier' }]);
-  const carrierCode = ctx.actor.role === 'carrier' ? ctx.actor.carrierCode : (q.carrierCode ?? null);
+  const carrierCode = carrierCellScope(ctx, q.carrierCode);
 
   const products = q.productCode === undefined ? ctx.reference.products.map((p) => p.code) : [q.productCode];
   const rows = rowsOf<CellRow>(

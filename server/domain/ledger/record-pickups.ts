@@ -12,7 +12,7 @@ import { assertNotFuture } from './instants.ts';
 import { requestHash } from './request-hash.ts';
 import { loggedDeltaCtes, pickSlot } from './tally-sql.ts';
 import { auditCte } from '../audit/audit-sql.ts';
-import { canActForCooperative } from '../access.ts';
+import { canActForCooperative, canRecordInTown } from '../access.ts';
 
 
 /** A validated pickup, normalised and ready for the ledger. */
@@ -28,7 +28,10 @@ export type PickupOutcome =
   | { status: 'conflict'; pickup: PickupView }
   | { status: 'invalid'; error: DomainError };
 
-/** Checks one raw item; everything but the cooperative's existence (which needs the database). */
+/**
+ * Checks one raw item; everything but the cooperative's existence (which needs the database).
+ * Every way in (one pickup, a batch, a file) goes through here, so each applies the same scope.
+ */
 export function preparePickup(ctx: Ctx, raw: unknown, pathPrefix: (string | number)[] = []):
   | { ok: true; pickup: PreparedPickup }
   | { ok: false; error: DomainError } {
@@ -45,6 +48,13 @@ export function preparePickup(ctx: Ctx, raw: unknown, pathPrefix: (string | numb
       ok: false,
       error: new DomainError('FORBIDDEN', 'This account may only record pickups for its own cooperative', [
         { path: `${prefix}cooperativeId`, message: 'not your cooperative' },
+      ]),
+    };
+  if (!canRecordInTown(ctx, input.townCode))
+    return {
+      ok: false,
+      error: new DomainError('FORBIDDEN', "This account may only record pickups in its own cooperative's town", [
+        { path: `${prefix}townCode`, message: "not your cooperative's town" },
       ]),
     };
   const hash = requestHash([

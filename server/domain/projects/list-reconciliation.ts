@@ -1,12 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import { ReconciliationQuery } from '../../contracts/projects.ts';
+import { carrierCellScope } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';
 import { getProject } from './list-projects.ts';
 
-/** Cells in a project's scope where cooperatives logged more than the carrier reported. */
+/**
+ * Cells in a project's scope where cooperatives logged more than the carrier reported. Each
+ * row is a carrier's reported figure for a town and day: the county sees every carrier's, a
+ * carrier only its own, a cooperative none.
+ */
 export async function listReconciliation({ ctx, query }: { ctx: Ctx; query: unknown }) {
+  const carrierCode = carrierCellScope(ctx);
   const { projectId } = parseInput(ReconciliationQuery, query);
   const project = await getProject({ ctx, id: projectId });
   const rows = rowsOf<{
@@ -19,6 +25,7 @@ export async function listReconciliation({ ctx, query }: { ctx: Ctx; query: unkn
       WHERE product_code = ${project.productCode}
         AND business_date BETWEEN ${project.startsOn}::date AND ${project.endsOn}::date
         AND (${project.townCode}::text IS NULL OR town_code = ${project.townCode})
+        AND (${carrierCode}::text IS NULL OR carrier_code = ${carrierCode})
         AND reported_parcels IS NOT NULL AND logged_parcels > reported_parcels
       ORDER BY logged_parcels - reported_parcels DESC, business_date DESC, town_code, carrier_code
       LIMIT 1000`),

@@ -36,7 +36,7 @@ function originHost(origin: string): string | null {
  * before the body is even read. Denied by default: a route that declares no rule is refused.
  */
 export default fp(
-  async function authPlugin(app: FastifyInstance) {
+  async function authPlugin(app: FastifyInstance, opts: { sessionIdleMinutes: number }) {
     await app.register(cookie);
     app.addHook('onRequest', async (request: FastifyRequest) => {
       if (request.is404) return;
@@ -54,7 +54,7 @@ export default fp(
         ctx.actor = actor;
       } else {
         const secret = request.cookies[SESSION_COOKIE];
-        const actor = secret ? await resolveSession(ctx, secret, request.ip) : null;
+        const actor = secret ? await resolveSession(ctx, secret, request.ip, opts.sessionIdleMinutes) : null;
         if (!actor) throw new DomainError('UNAUTHORIZED', 'Log in, or send an API token as "Authorization: Bearer …"');
         ctx.actor = actor;
         request.csrfToken = actor.csrfToken;

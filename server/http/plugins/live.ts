@@ -1,6 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { SERVER_DEFAULTS } from '../../config.ts';
 import type { Ctx } from '../../domain/context.ts';
 import type { Bus } from '../../live/bus.ts';
 import { LiveHub, type HubOptions } from '../../live/hub.ts';
@@ -21,6 +22,7 @@ export default fp(
       heartbeatMs: 15_000,
       maxBufferedBytes: 1024 * 1024,
       stallTimeoutMs: 30_000,
+      socketsPerLogin: SERVER_DEFAULTS.liveSocketsPerLogin,
       onError: (error) => app.log.error({ err: error }, 'live hub'),
       ...opts.hub,
     });
@@ -32,7 +34,11 @@ export default fp(
     app.addHook('onResponse', async (request, reply) => {
       if (request.headers.upgrade && reply.statusCode >= 400) request.raw.socket?.destroy();
     });
-    app.get('/api/v1/live', { websocket: true, config: { access: ALL_ROLES }, schema: { hide: true } }, (socket) => hub.connect(socket));
+    app.get('/api/v1/live', { websocket: true, config: { access: ALL_ROLES }, schema: { hide: true } }, (socket, request) => {
+      const a = request.ctx.actor;
+      // A user's sessions share one allowance (every tab of every browser); each token has its own.
+      hub.connect(socket, a.userId ? `user:${a.userId}` : `token:${a.tokenId}`);
+    });
   },
   { name: 'guoyun-live', dependencies: ['guoyun-auth'] },
 );

@@ -34,7 +34,7 @@ const ASSET_PREFIX = '/_app/';
  * already shows the right navigation or redirects to the login page.
  */
 export default fp(
-  async function webPlugin(app: FastifyInstance, opts: { dir?: string }) {
+  async function webPlugin(app: FastifyInstance, opts: { dir?: string; sessionIdleMinutes: number }) {
     const dir = opts.dir ?? WEB_BUILD_DIR;
     // adapter-node reads its settings from the environment once, when handler.js is imported.
     process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
@@ -47,7 +47,7 @@ export default fp(
 
       const raw = request.raw as WebRequest;
       raw.headers[PROTOCOL_HEADER] = request.protocol;
-      if (!path.startsWith(ASSET_PREFIX)) raw.guoyun = { me: await sessionOf(request.ctx, request.cookies[SESSION_COOKIE], request.ip) };
+      if (!path.startsWith(ASSET_PREFIX)) raw.guoyun = { me: await sessionOf(request.ctx, request.cookies[SESSION_COOKIE], request.ip, opts.sessionIdleMinutes) };
       reply.hijack();
       // Pages carry SvelteKit's own Content-Security-Policy (with a nonce for its inline script).
       reply.raw.removeHeader('content-security-policy');
@@ -61,8 +61,8 @@ export default fp(
   { name: 'guoyun-web', dependencies: ['guoyun-auth', '@fastify/helmet'] },
 );
 
-async function sessionOf(ctx: Parameters<typeof resolveSession>[0], secret: string | undefined, ip: string): Promise<MeView | null> {
-  const actor = secret ? await resolveSession(ctx, secret, ip) : null;
+async function sessionOf(ctx: Parameters<typeof resolveSession>[0], secret: string | undefined, ip: string, idleMinutes: number): Promise<MeView | null> {
+  const actor = secret ? await resolveSession(ctx, secret, ip, idleMinutes) : null;
   if (!actor) return null;
   return {
     id: actor.userId ?? '',

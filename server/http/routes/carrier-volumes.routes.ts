@@ -1,4 +1,3 @@
-import { ALL_ROLES } from '../plugins/auth.ts';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -10,6 +9,7 @@ import { ErrorBody } from '../../contracts/common.ts';
 import {
   CarrierVolumeBatchInput, CarrierVolumeBatchResult, CarrierVolumeBody, CarrierVolumeHistory, CarrierVolumeParams, CarrierVolumeView,
 } from '../../contracts/ledger.ts';
+import { CARRIER_CELL_READERS } from '../../domain/access.ts';
 import { carrierVolumeHistory } from '../../domain/carriers/carrier-volume-history.ts';
 import { carrierVolumeTemplate } from '../../domain/carriers/carrier-volume-template.ts';
 import { importCarrierVolumes } from '../../domain/carriers/import-carrier-volumes.ts';
@@ -46,11 +46,11 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['carrier volumes'];
   app.get(
     '/carrier-volumes',
-    { config: { access: ALL_ROLES },
+    { config: { access: CARRIER_CELL_READERS },
       schema: {
         tags,
         summary: "A day's figures, cell by cell: each carrier's latest report and the cooperatives' pickups",
-        description: "A carrier account reads only its own carrier's cells.",
+        description: "A carrier account reads only its own carrier's cells; cooperatives are refused (they see the dashboard's shares).",
         querystring: CarrierVolumeDayQuery,
         response: { 200: CarrierVolumeDay, 400: ErrorBody, 403: ErrorBody },
       },
@@ -119,8 +119,19 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     (req) => reportCarrierVolume({ ctx: req.ctx, params: req.params, input: req.body }),
   );
-  app.get(`${path}/history`, { config: { access: ALL_ROLES }, schema: { tags, params: CarrierVolumeParams, response: { 200: CarrierVolumeHistory, 400: ErrorBody } } }, (req) =>
-    carrierVolumeHistory({ ctx: req.ctx, params: req.params }),
+  app.get(
+    `${path}/history`,
+    {
+      config: { access: CARRIER_CELL_READERS },
+      schema: {
+        tags,
+        summary: "A cell's revisions and who made them",
+        description: "A carrier account reads only its own carrier's cells; cooperatives are refused.",
+        params: CarrierVolumeParams,
+        response: { 200: CarrierVolumeHistory, 400: ErrorBody, 403: ErrorBody },
+      },
+    },
+    (req) => carrierVolumeHistory({ ctx: req.ctx, params: req.params }),
   );
   app.post(
     '/carrier-volumes/batch',

@@ -2,6 +2,7 @@ import { ALL_ROLES } from '../plugins/auth.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBody, IdParams } from '../../contracts/common.ts';
 import { ProgressView, ProjectInput, ProjectList, ProjectView, ReconciliationList, ReconciliationQuery } from '../../contracts/projects.ts';
+import { CARRIER_CELL_READERS } from '../../domain/access.ts';
 import { createProject } from '../../domain/projects/create-project.ts';
 import { getProgress } from '../../domain/projects/get-progress.ts';
 import { getProject, listProjects } from '../../domain/projects/list-projects.ts';
@@ -34,7 +35,16 @@ export const projectRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/reconciliation',
-    { config: { access: ALL_ROLES }, schema: { tags, summary: 'Cells where cooperatives logged more than the carrier reported', querystring: ReconciliationQuery, response: { 200: ReconciliationList, 404: ErrorBody } } },
+    {
+      config: { access: CARRIER_CELL_READERS },
+      schema: {
+        tags,
+        summary: 'Cells where cooperatives logged more than the carrier reported',
+        description: "Carriers' figures by town and day: a carrier account sees only its own carrier's cells; cooperatives are refused.",
+        querystring: ReconciliationQuery,
+        response: { 200: ReconciliationList, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
     (req) => listReconciliation({ ctx: req.ctx, query: req.query }),
   );
 };

@@ -9,7 +9,8 @@ export const NAV: readonly { href: string; label: MessageKey; roles: readonly Ro
   { href: '/entry', label: 'nav.entry', roles: ['admin', 'cooperative'] },
   { href: '/volumes', label: 'nav.volumes', roles: ['admin', 'carrier'] },
   { href: '/records', label: 'nav.records', roles: ALL },
-  { href: '/reconciliation', label: 'nav.reconciliation', roles: ['admin', 'official'] },
+  // Carriers' figures by town and day: the county sees all, a carrier its own (the API scopes it).
+  { href: '/reconciliation', label: 'nav.reconciliation', roles: ['admin', 'official', 'carrier'] },
   { href: '/briefings', label: 'nav.briefings', roles: ['admin', 'official'] },
   { href: '/admin', label: 'nav.admin', roles: ['admin'] },
 ];
@@ -20,9 +21,4 @@ export function navFor(role: Role | null): typeof NAV {
 
 export function rolesFor(href: string): readonly Role[] {
   return NAV.find((item) => item.href === href)?.roles ?? [];
-}
-
-/** Where to go after logging in: a path on this site only, never another origin. */
-export function safeNext(next: string | null | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
 }

@@ -38,9 +38,13 @@ export const APPLIES: Record<Tab, readonly FilterField[]> = {
   carrier: ['project', 'town', 'carrier', 'to'],
 };
 
-/** Carriers hand over no packaging run or stored fruit, so they see neither. */
+/**
+ * Carriers hand over no packaging run or stored fruit, so they see neither. Carriers' figures
+ * by town and day are theirs and the county's: cooperatives are not shown the carrier tab.
+ */
 export function tabsFor(role: Role | null): readonly Tab[] {
   if (role === 'carrier') return ['pickups', 'carrier'];
+  if (role === 'cooperative') return ['pickups', 'packaging', 'storage'];
   return role ? TABS : [];
 }
 
