@@ -94,6 +94,23 @@ describe('sessions', () => {
     expect((await login(other.username)).statusCode).toBe(200);
   });
 
+  it('holds the limit under concurrency: of 120 parallel guesses at one account, at most 10 are evaluated', async () => {
+    const { username } = await createUser('official');
+    // Each from its own address, so only the per-account limit applies; the right password sits
+    // among them (it once got through at position 46 of 60).
+    const answers = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => login(username, i === 45 ? PASSWORD : `wrong-password-${i}`, `10.20.${i >> 8}.${i & 255}`)),
+    );
+    const statuses = answers.map((a) => a.statusCode);
+    const evaluated = statuses.filter((s) => s !== 429);
+    expect(evaluated.length, statuses.join(',')).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(110);
+    expect(statuses.every((s) => s === 401 || s === 429 || s === 200)).toBe(true);
+    // The failures on record are the guesses that were evaluated, not more.
+    const [failures] = rowsOf<{ n: number }>(await t.ctx.db.execute(sql`SELECT count(*)::int AS n FROM login_failures WHERE username = ${username}`));
+    expect(failures.n).toBe(statuses.filter((s) => s === 401).length);
+  });
+
   it('limits failures per address too', async () => {
     const ip = '10.9.9.9';
     for (let i = 0; i < 50; i++) await login(`someone-${i}`, 'whatever-password', ip);
