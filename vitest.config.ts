@@ -1,4 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// Unit tests import web/src modules that reach server/rules through the web app's alias.
+const resolve = { alias: { $rules: fileURLToPath(new URL('./server/rules', import.meta.url)) } };
 
 const shared = {
   globalSetup: ['tests/helpers/global-setup.ts'],
@@ -12,10 +16,11 @@ export default defineConfig({
   test: {
     maxWorkers: 2,
     projects: [
-      { test: { ...shared, name: 'api', include: ['tests/unit/**/*.test.ts', 'tests/api/**/*.test.ts'] } },
+      { resolve, test: { ...shared, name: 'api', include: ['tests/unit/**/*.test.ts', 'tests/api/**/*.test.ts'] } },
       // Browser tests each start a server and a chromium: on two cores they run after the
       // rest, one file at a time, so their waits are not starved by other suites.
       {
+        resolve,
         test: {
           ...shared,
           name: 'web',

@@ -21,8 +21,8 @@ const STAMP = join(WEB, 'build', '.sources-hash');
 const LOCK = join(ROOT, '.tmp', 'web-build.lock');
 const SOURCES = [
   'web/src', 'web/static', 'web/svelte.config.js', 'web/vite.config.ts', 'web/package.json', 'web/tsconfig.json',
-  // imported by the web app through its $contracts and $town-flags aliases
-  'server/contracts', 'server/domain/reports/town-flags.ts',
+  // imported by the web app through its $contracts and $rules aliases
+  'server/contracts', 'server/rules',
   // dependency versions
   'package-lock.json',
 ];

@@ -9,8 +9,11 @@ const config = {
     alias: {
       // The zod contracts the API validates with: the web app parses every response with them.
       $contracts: '../server/contracts',
-      // The briefing's red/yellow/blue rule, a pure module: the dashboard flags towns the same way.
-      '$town-flags': '../server/domain/reports/town-flags.ts',
+      // Display rules the briefing also uses (town flags, 万件 rounding, Shanghai business time):
+      // plain browser-safe modules, so the dashboard and the PDF never disagree. The only door
+      // from web/ into the server besides the contracts; tests/unit/rules-boundary.test.ts keeps
+      // it that way.
+      $rules: '../server/rules',
     },
     // Pages get SvelteKit's own policy (nonces for its inline bootstrap script); the web plugin
     // drops helmet's policy for the requests it hands over.

@@ -7,7 +7,7 @@ export default defineConfig({
   server: {
     // `vite dev` in web/ while `npm start` serves the API on :3000.
     proxy: { '/api': { target: 'http://localhost:3000', ws: true } },
-    fs: { allow: ['../server/contracts', '../server/domain/reports/town-flags.ts'] },
+    fs: { allow: ['../server/contracts', '../server/rules'] },
   },
   build: { reportCompressedSize: false, rolldownOptions: { checks: { pluginTimings: false } } },
   // SvelteKit needs cookie@0.6 (nested under @sveltejs/kit), while Fastify hoists cookie@2 to the

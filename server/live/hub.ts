@@ -4,7 +4,7 @@ import type { ProgressView, ProjectView } from '../contracts/projects.ts';
 import type { Ctx } from '../domain/context.ts';
 import { getProgress } from '../domain/projects/get-progress.ts';
 import { listProjects } from '../domain/projects/list-projects.ts';
-import { addDays, businessDate } from '../domain/time.ts';
+import { addDays, businessDate } from '../rules/time.ts';
 import type { Bus, ChangeMessage } from './bus.ts';
 
 export type HubOptions = {

@@ -3,7 +3,7 @@ import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import {
   BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, type ChartConfiguration, type Plugin,
 } from 'chart.js';
-import { datesFrom } from '../domain/time.ts';
+import { datesFrom } from '../rules/time.ts';
 import type { Lang } from '../domain/reports/format.ts';
 import { CHART_FONT_FAMILY, fontPath } from './fonts.ts';
 

@@ -1,5 +1,5 @@
 import type { Lang } from '../domain/reports/format.ts';
-import type { Flag } from '../domain/reports/town-flags.ts';
+import type { Flag } from '../rules/town-flags.ts';
 
 /** Fixed words of the briefing layout; the model carries everything that depends on data. */
 export type Labels = {

@@ -4,7 +4,7 @@ import type { BriefingCoverage, CoverageRow, CoverageTargetLine } from '../domai
 import {
   formatDate, formatIssueNumber, formatParcelsCell, formatParcelsShort, formatPercent, formatTonnes, round,
 } from '../domain/reports/format.ts';
-import type { Flag } from '../domain/reports/town-flags.ts';
+import type { Flag } from '../rules/town-flags.ts';
 import { renderProgressChart } from './charts.ts';
 import { parsedFont } from './fonts.ts';
 import { LABELS, type Labels } from './labels.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { addDays } from '../../server/domain/time.ts';
+import { addDays } from '../../server/rules/time.ts';
 import { verifyTallies } from '../../server/domain/verify/verify-tallies.ts';
 import { buildTestApp, type TestApp } from '../helpers/test-app.ts';
 import { TOWNS, createCooperative, post, progress } from '../helpers/factories.ts';

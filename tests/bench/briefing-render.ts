@@ -11,7 +11,7 @@ import { seededRandom } from '../../server/domain/demo/random.ts';
 import { pacing } from '../../server/domain/projects/pacing.ts';
 import { buildBriefingModel, type BriefingModel, type BriefingSource } from '../../server/domain/reports/build-briefing-model.ts';
 import type { Lang } from '../../server/domain/reports/format.ts';
-import { businessDate, datesFrom } from '../../server/domain/time.ts';
+import { businessDate, datesFrom } from '../../server/rules/time.ts';
 import { renderBriefingPdf } from '../../server/reports/render-briefing-pdf.ts';
 
 const TOWN_WEIGHT = [0.5, 0.6, 1.0, 1.4, 1.1, 1.1, 1.0, 1.2, 1.0, 0.8, 0.8, 1.3];

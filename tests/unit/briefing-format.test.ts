@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatCutOff, formatDate, formatIssueNumber, formatParcels, formatParcelsCell, formatParcelsShort, formatPercent, formatPoints, formatTonnes, grouped, round, trimmed,
 } from '../../server/domain/reports/format.ts';
-import { flagFor, flagRuleNote, percentOfPace, townPaces } from '../../server/domain/reports/town-flags.ts';
+import { flagFor, flagRuleNote, percentOfPace, townPaces } from '../../server/rules/town-flags.ts';
 
 describe('parcel figures', () => {
   it('are written in 万件 with one decimal, trailing zeros dropped, as officials write them', () => {

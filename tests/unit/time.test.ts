@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, businessDate, datesFrom, daysBetween } from '../../server/domain/time.ts';
+import { addDays, businessDate, datesFrom, daysBetween } from '../../server/rules/time.ts';
 
 describe('businessDate', () => {
   it('is the date in Asia/Shanghai (UTC+8), not in UTC', () => {

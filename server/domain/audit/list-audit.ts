@@ -4,7 +4,7 @@ import { AuditQuery } from '../../contracts/accounts.ts';
 import { requireRole } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';
-import { iso } from '../ledger/pickup-rows.ts';
+import { iso } from '../../rules/time.ts';
 
 export async function listAudit({ ctx, query }: { ctx: Ctx; query: unknown }) {
   requireRole(ctx, ['admin', 'official']);

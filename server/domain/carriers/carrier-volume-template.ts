@@ -3,7 +3,7 @@ import { requireCarrierScope, requireRole } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
-import { businessDate } from '../time.ts';
+import { businessDate } from '../../rules/time.ts';
 import { csvField, TEMPLATE_HEADERS } from './carrier-import-columns.ts';
 
 /**

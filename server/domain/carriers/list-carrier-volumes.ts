@@ -4,7 +4,7 @@ import { CarrierVolumeDayQuery, type CarrierVolumeDay } from '../../contracts/ca
 import { carrierCellScope } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
-import { iso } from '../ledger/pickup-rows.ts';
+import { iso } from '../../rules/time.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
 
 type CellRow = {

@@ -8,7 +8,7 @@ import { cellCountDelta } from '../ledger/counting.ts';
 import { pickSlot, rollupCte } from '../ledger/tally-sql.ts';
 import { auditCte } from '../audit/audit-sql.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
-import { businessDate } from '../time.ts';
+import { businessDate } from '../../rules/time.ts';
 import { withTransaction, type Tx } from '../transaction.ts';
 
 export const cellKey = (v: { productCode: string; date: string; townCode: string; carrierCode: string }) =>

@@ -11,7 +11,7 @@ import { createCooperative } from '../organizations/create-cooperative.ts';
 import { createStorageFacility } from '../organizations/create-storage-facility.ts';
 import { createProject } from '../projects/create-project.ts';
 import { seasonRunningOrNext } from '../projects/seasons.ts';
-import { addDays, businessDate, datesFrom } from '../time.ts';
+import { addDays, businessDate, datesFrom } from '../../rules/time.ts';
 import { seededRandom, stableUuid } from './random.ts';
 import { seedNetwork } from './seed-network.ts';
 

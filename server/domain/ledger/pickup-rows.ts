@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { PickupView } from '../../contracts/ledger.ts';
+import { iso } from '../../rules/time.ts';
 
 /** Columns selected for a pickup view; pair with `toPickupView`. Driver-neutral casts. */
 export const pickupViewColumns = sql`
@@ -29,8 +30,6 @@ export type PickupRow = {
   voided_at: Date | string | null;
   voided_by: string | null;
 };
-
-export const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
 
 export function toPickupView(row: PickupRow): PickupView {
   return {

@@ -4,9 +4,8 @@ import { PackagingRunInput, type PackagingRunView } from '../../contracts/ledger
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
-import { businessDate } from '../time.ts';
+import { businessDate, iso } from '../../rules/time.ts';
 import { pgCode } from '../transaction.ts';
-import { iso } from './pickup-rows.ts';
 import { requestHash } from './request-hash.ts';
 import { assertNotFuture } from './instants.ts';
 import { requireCooperativeScope, requireRole } from '../access.ts';

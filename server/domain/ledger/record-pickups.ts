@@ -5,7 +5,7 @@ import type { ErrorIssue } from '../../contracts/common.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, issuesFromZod } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
-import { businessDate } from '../time.ts';
+import { businessDate } from '../../rules/time.ts';
 import { withRetry } from '../transaction.ts';
 import { selectPickupsByIds, toPickupView, type PickupRow } from './pickup-rows.ts';
 import { assertNotFuture } from './instants.ts';

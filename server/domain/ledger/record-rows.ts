@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { PackagingRunRecord, StorageMovementRecord, VoidMark } from '../../contracts/records.ts';
 import type { Ctx } from '../context.ts';
-import { iso } from './pickup-rows.ts';
+import { iso } from '../../rules/time.ts';
 import { cursorInstant } from './record-paging.ts';
 
 // Packaging runs and storage movements read back with their reversal and what the lists show

@@ -4,12 +4,11 @@ import { StorageMovementInput, type StorageMovementView } from '../../contracts/
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
-import { businessDate } from '../time.ts';
+import { businessDate, iso } from '../../rules/time.ts';
 import { withTransaction } from '../transaction.ts';
 import { assertNotFuture } from './instants.ts';
 import { requireRole } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
-import { iso } from './pickup-rows.ts';
 import { requestHash } from './request-hash.ts';
 
 type Row = {

@@ -14,7 +14,7 @@
 // Dates are YYYY-MM-DD strings within the contracts' calendar (years 1950–2099), which compare
 // correctly as strings.
 
-import { addDays, daysBetween } from '../time.ts';
+import { addDays, daysBetween } from '../../rules/time.ts';
 
 export type CoverageStatus = 'covered' | 'proxy' | 'uncovered' | 'no_data' | 'excluded';
 

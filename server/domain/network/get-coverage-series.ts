@@ -3,7 +3,7 @@ import { requireRole } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
-import { businessDate } from '../time.ts';
+import { businessDate } from '../../rules/time.ts';
 import { loadTargets } from './coverage-targets.ts';
 import { rateOf, seriesDates, seriesLength, sumTallies, tallyByTown } from './coverage-rule.ts';
 import { loadNetworkFacts } from './network-records.ts';

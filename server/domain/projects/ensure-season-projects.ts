@@ -3,7 +3,7 @@ import { and, gte, isNull, eq } from 'drizzle-orm';
 import { projects } from '../../../db/schema/index.ts';
 import type { ProjectTier } from '../../contracts/projects.ts';
 import type { Ctx } from '../context.ts';
-import { businessDate } from '../time.ts';
+import { businessDate } from '../../rules/time.ts';
 import { createProject } from './create-project.ts';
 import { seasonRunningOrNext } from './seasons.ts';
 

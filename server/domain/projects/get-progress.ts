@@ -3,7 +3,7 @@ import { execPrepared } from '../../../db/client.ts';
 import { IdParams } from '../../contracts/common.ts';
 import type { ProgressView } from '../../contracts/projects.ts';
 import type { Ctx } from '../context.ts';
-import { businessDate, datesFrom } from '../time.ts';
+import { businessDate, datesFrom } from '../../rules/time.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { pacing } from './pacing.ts';
 

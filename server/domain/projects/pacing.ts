@@ -1,4 +1,4 @@
-import { daysBetween } from '../time.ts';
+import { daysBetween } from '../../rules/time.ts';
 
 export type Pacing = {
   percent: number;

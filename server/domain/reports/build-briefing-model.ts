@@ -1,10 +1,10 @@
 import type { StockView } from '../../contracts/ledger.ts';
 import type { ProgressView, ProjectView } from '../../contracts/projects.ts';
 import type { Reference } from '../reference/load-reference.ts';
-import { businessDate } from '../time.ts';
+import { businessDate } from '../../rules/time.ts';
 import { buildCoverageSection, type BriefingCoverage, type CoverageSource } from './coverage-section.ts';
 import { formatCutOff, formatDate, formatParcels, formatParcelsShort, formatPercent, formatPoints, round, type Lang } from './format.ts';
-import { flagFor, flagRuleNote, percentOfPace, townPaces, type Flag } from './town-flags.ts';
+import { flagFor, flagRuleNote, percentOfPace, townPaces, type Flag } from '../../rules/town-flags.ts';
 
 // The briefing as data: everything the PDF shows, already chosen, ordered and worded for
 // one language, but with figures still as numbers so the renderer formats cells its own way.

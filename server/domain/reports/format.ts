@@ -1,74 +1,45 @@
 // Figures as they appear in a briefing. County officials read parcel counts in 万件
-// (tens of thousands); English readers get millions. Grouping is done here rather than
-// with toLocaleString, so the printed bytes never depend on the ICU data Node ships with.
+// (tens of thousands); English readers get millions. The rounding, grouping and unit
+// thresholds are the web app's too (server/rules/numbers.ts); what is here is the briefing's
+// own wording, which differs from the web's and is pinned by the briefing tests: prose says
+// "million parcels", stays in plain ungrouped 件 below 万, and never switches to 亿.
 
-export type Lang = 'zh' | 'en';
+import { grouped, inMillions, inWan, MILLION, percent, points, round, tonnesFigure, trimmed, WAN, type Lang } from '../../rules/numbers.ts';
+import { shanghaiParts } from '../../rules/time.ts';
 
-/** Fixed decimals with trailing zeros (and a trailing point) removed: 632.50 → "632.5", 1000.0 → "1000". */
-export function trimmed(n: number, digits: number): string {
-  const s = round(n, digits).toFixed(digits);
-  return digits > 0 ? s.replace(/\.?0+$/, '') : s;
-}
-
-/** Rounds half away from zero at `digits`, without the binary surprises of toFixed (1.005 → 1.01). */
-export function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  const r = Math.round(Math.abs(n) * f + 1e-9) / f;
-  // Rounding toward zero must not print as "-0".
-  return n < 0 && r !== 0 ? -r : r;
-}
-
-/** 1234567.891 → "1,234,567.9" with `digits` fixed decimals. */
-export function grouped(n: number, digits = 0): string {
-  const [int, frac] = round(n, digits).toFixed(digits).split('.');
-  const sign = int.startsWith('-') ? '-' : '';
-  const body = (sign ? int.slice(1) : int).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${body}${frac ? `.${frac}` : ''}`;
-}
+export { grouped, round, trimmed, type Lang };
 
 /**
  * A parcel count as prose: "632.5万件" (one decimal, trimmed; below 10,000 in plain 件),
  * "6.33 million parcels" in English.
  */
 export function formatParcels(n: number, lang: Lang): string {
-  if (lang === 'zh') return Math.abs(n) >= 10_000 ? `${trimmed(n / 10_000, 1)}万件` : `${Math.round(n)}件`;
-  if (Math.abs(n) >= 1_000_000) return `${trimmed(n / 1_000_000, 2)} million parcels`;
+  if (lang === 'zh') return Math.abs(n) >= WAN ? `${inWan(n)}万件` : `${Math.round(n)}件`;
+  if (Math.abs(n) >= MILLION) return `${inMillions(n)} million parcels`;
   return `${grouped(n)} parcels`;
 }
 
-/** A parcel count in a table cell whose header carries the unit: "52.36" (万件) or "523,600". */
 /** As formatParcels, without the unit word in English: for cells labelled "parcels" already. */
 export function formatParcelsShort(n: number, lang: Lang): string {
   return lang === 'zh' ? formatParcels(n, lang) : formatParcels(n, lang).replace(/ parcels$/, '');
 }
 
+/** A parcel count in a table cell whose header carries the unit: "52.36" (万件) or "523,600". */
 export function formatParcelsCell(n: number, lang: Lang): string {
-  return lang === 'zh' ? (n / 10_000).toFixed(2) : grouped(n);
+  return lang === 'zh' ? (n / WAN).toFixed(2) : grouped(n);
 }
 
 export function formatPercent(p: number | null): string {
-  return p === null || !Number.isFinite(p) ? '—' : `${round(p, 1).toFixed(1)}%`;
+  return percent(p);
 }
 
 /** Percentage points ahead of (+) or behind (−) pace, without the sign: "23.1个百分点". */
-export function formatPoints(diff: number, lang: Lang): string {
-  const v = round(Math.abs(diff), 1).toFixed(1);
-  return lang === 'zh' ? `${v}个百分点` : `${v} points`;
-}
+export const formatPoints = points;
 
 /** Kilograms as tonnes with one decimal: 1234567 → "1,234.6". */
-export function formatTonnes(kg: number): string {
-  return grouped(kg / 1000, 1);
-}
+export const formatTonnes = tonnesFigure;
 
-// Asia/Shanghai is UTC+8 all year (see domain/time.ts), so the wall clock is a fixed shift.
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-function shanghaiParts(instant: Date) {
-  const d = new Date(instant.getTime() + SHANGHAI_OFFSET_MS);
-  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate(), hh: d.getUTCHours(), mm: d.getUTCMinutes() };
-}
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** A business date (YYYY-MM-DD) as "2026年11月29日" or "29 Nov 2026". */

@@ -9,7 +9,7 @@ import { listStock } from '../ledger/list-stock.ts';
 import { getCoverage } from '../network/get-coverage.ts';
 import { getProgress } from '../projects/get-progress.ts';
 import { toProjectView } from '../projects/project-view.ts';
-import { businessDate } from '../time.ts';
+import { businessDate } from '../../rules/time.ts';
 import type { Tx } from '../transaction.ts';
 import type { CoverageSource } from './coverage-section.ts';
 

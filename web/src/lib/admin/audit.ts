@@ -2,12 +2,13 @@ import { AuditList } from '$contracts/accounts.ts';
 import type { ErrorIssue } from '$contracts/common.ts';
 import { api } from '$lib/api/client.ts';
 import type { MessageKey } from '$lib/i18n/index.svelte.ts';
+import { addDays } from '$rules/time.ts';
 
 export type AuditFilter = { actor: string; action: string; from: string; to: string };
 export const AUDIT_LIMIT = 200;
 export const EMPTY_FILTER: AuditFilter = { actor: '', action: '', from: '', to: '' };
 
-/** What the trail records (server/domain/**: writeAudit), for the action picker. */
+/** What the trail records (each server verb's writeAudit), for the action picker. */
 export const AUDIT_ACTIONS = [
   'auth.login',
   'auth.login-failed',
@@ -43,10 +44,9 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const actionKey = (action: string): MessageKey | null =>
   (AUDIT_ACTIONS as readonly string[]).includes(action) ? (`admin.audit.action.${action as AuditAction}` as const) : null;
 
-const DAY_MS = 86_400_000;
 /** A Shanghai calendar day's first instant; `to` is inclusive, so it ends at the next day's start. */
 const dayStart = (date: string) => `${date}T00:00:00+08:00`;
-const nextDayStart = (date: string) => `${new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10)}T00:00:00+08:00`;
+const nextDayStart = (date: string) => dayStart(addDays(date, 1));
 
 export function filterIssues(f: AuditFilter): ErrorIssue[] {
   return f.from && f.to && f.to < f.from ? [{ path: 'to', message: 'must not be before from' }] : [];

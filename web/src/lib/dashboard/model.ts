@@ -1,13 +1,10 @@
 import type { ProgressView, ProjectView } from '$contracts/projects.ts';
 import type { CarrierView, TownView } from '$contracts/reference.ts';
 import type { StockView } from '$contracts/ledger.ts';
-import { flagFor, percentOfPace, townPaces, type Flag } from '$town-flags';
+import { addDays } from '$rules/time.ts';
+import { flagFor, percentOfPace, townPaces, type Flag } from '$rules/town-flags.ts';
 
 // What the dashboard draws, computed from a project's progress: pure functions, no runes.
-
-const DAY_MS = 86_400_000;
-export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-export const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 export type Phase = 'upcoming' | 'running' | 'ended';
 
@@ -62,7 +59,7 @@ export type TownRow = {
 
 /**
  * Towns ranked by counted parcels against their pace, flagged with the briefing's rule
- * (server/domain/reports/town-flags.ts): a county project's goal is shared among towns by
+ * (server/rules/town-flags.ts): a county project's goal is shared among towns by
  * their number of villages and communities, and each town's share × time elapsed is its pace.
  */
 export function townRows(project: ProjectView, progress: ProgressView, towns: readonly TownView[]): TownRow[] {

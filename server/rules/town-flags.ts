@@ -1,4 +1,5 @@
-// 红黄蓝 flags for the town table of a briefing.
+// 红黄蓝 flags for the town table of a briefing, and for the dashboard's town ranking, which must
+// flag towns exactly as the briefing does (hence here, where the browser can import it).
 //
 // Towns have no parcel targets of their own inside a county-wide project, so each town is
 // given a share of the county's target in proportion to its villages and communities
@@ -10,6 +11,8 @@
 //
 // Dividing by the town's own share of the county's counted parcels was rejected: it gives
 // every town the county's ratio, so it would flag nothing.
+
+import type { Lang } from './numbers.ts';
 
 export type Flag = 'blue' | 'yellow' | 'red';
 
@@ -63,7 +66,7 @@ export function percentOfPace(counted: number, expectedToDate: number): number |
 }
 
 /** The rule in words, printed under the town table of every briefing. */
-export function flagRuleNote(lang: 'zh' | 'en'): string {
+export function flagRuleNote(lang: Lang): string {
   const { blue, yellow } = FLAG_THRESHOLDS;
   return lang === 'zh'
     ? `红黄蓝标识：县级项目目标按各镇（街道）村（居）数占全县比例分解，镇级项目按本项目目标；` +
