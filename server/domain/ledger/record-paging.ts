@@ -2,6 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import type { ProjectScope } from './counting.ts';
+import { inKnownProjectScopeSql, type PlaceColumns } from './counting-sql.ts';
 
 // Shared by the record lists: keyset paging newest first by (instant, id), the voided filter and
 // the project filter. A cursor is the last row's exact instant (to the microsecond, as stored)
@@ -49,16 +51,14 @@ export function voidedCondition(voided: 'include' | 'exclude' | 'only', reversal
   return null;
 }
 
-type ProjectScope = { productCode: string; startsOn: string; endsOn: string; townCode: string | null };
-
 /**
- * A project as a filter: its product, its period, and for a town project its town. An unknown
+ * A project as a filter: the rows in its scope (see counting.ts). An unknown
  * project is a bad filter (400), not an empty list that looks like "nothing recorded yet".
  */
 export async function projectConditions(
   ctx: Ctx,
   projectId: string | undefined,
-  columns: { product: SQL; date: SQL; town: SQL },
+  columns: PlaceColumns,
 ): Promise<SQL[]> {
   if (!projectId) return [];
   const [p] = rowsOf<ProjectScope>(
@@ -66,9 +66,7 @@ export async function projectConditions(
       FROM projects WHERE id = ${projectId}::uuid`),
   );
   if (!p) throw DomainError.validation([{ path: 'projectId', message: 'unknown project' }], QUERY_INVALID);
-  const out = [sql`${columns.product} = ${p.productCode}`, sql`${columns.date} BETWEEN ${p.startsOn}::date AND ${p.endsOn}::date`];
-  if (p.townCode) out.push(sql`${columns.town} = ${p.townCode}`);
-  return out;
+  return [inKnownProjectScopeSql(p, columns)];
 }
 
 export function unknownCodes(issues: { path: string; message: string }[]): void {

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { inProjectScopeSql, isProvisionalCellSql } from './counting-sql.ts';
 
 // SQL fragments that keep the tallies in step with the ledger. They are spliced into
 // the same statement (or transaction) as the ledger write, so a tally can never
@@ -44,7 +45,7 @@ export function loggedDeltaCtes(slot: number, change: 'add' | 'remove'): SQL {
            0::bigint AS confirmed, ${sign}d.parcels::bigint AS provisional
     FROM upserted_cells c
     JOIN cell_delta d USING (product_code, business_date, town_code, carrier_code)
-    WHERE c.reported_parcels IS NULL
+    WHERE ${isProvisionalCellSql('c')}
   ),
   ${rollupCte(slot)}`;
 }
@@ -60,10 +61,7 @@ export function rollupCte(slot: number): SQL {
     INSERT INTO project_rollups (project_id, dim, key, slot, confirmed, provisional)
     SELECT p.id, d.dim, d.key, ${slot}::smallint, sum(r.confirmed), sum(r.provisional)
     FROM rollup_delta r
-    JOIN projects p
-      ON p.product_code = r.product_code
-     AND r.business_date BETWEEN p.starts_on AND p.ends_on
-     AND (p.town_code IS NULL OR p.town_code = r.town_code)
+    JOIN projects p ON ${inProjectScopeSql('p', 'r')}
     CROSS JOIN LATERAL (VALUES ('town', r.town_code), ('carrier', r.carrier_code), ('day', r.business_date::text)) AS d(dim, key)
     GROUP BY p.id, d.dim, d.key
     ORDER BY p.id, d.dim, d.key

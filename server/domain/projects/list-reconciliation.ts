@@ -4,6 +4,7 @@ import { ReconciliationQuery } from '../../contracts/projects.ts';
 import { carrierCellScope } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';
+import { inKnownProjectScopeSql, needsReconciliationSql } from '../ledger/counting-sql.ts';
 import { getProject } from './list-projects.ts';
 
 /**
@@ -21,12 +22,10 @@ export async function listReconciliation({ ctx, query }: { ctx: Ctx; query: unkn
     await ctx.db.execute(sql`
       SELECT business_date::text AS business_date, town_code, carrier_code, product_code,
              logged_parcels::float8 AS logged, reported_parcels::float8 AS reported
-      FROM volume_cells
-      WHERE product_code = ${project.productCode}
-        AND business_date BETWEEN ${project.startsOn}::date AND ${project.endsOn}::date
-        AND (${project.townCode}::text IS NULL OR town_code = ${project.townCode})
+      FROM volume_cells c
+      WHERE ${inKnownProjectScopeSql(project, 'c')}
         AND (${carrierCode}::text IS NULL OR carrier_code = ${carrierCode})
-        AND reported_parcels IS NOT NULL AND logged_parcels > reported_parcels
+        AND ${needsReconciliationSql('c')}
       ORDER BY logged_parcels - reported_parcels DESC, business_date DESC, town_code, carrier_code
       LIMIT 1000`),
   );

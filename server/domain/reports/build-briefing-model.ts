@@ -2,6 +2,7 @@ import type { StockView } from '../../contracts/ledger.ts';
 import type { ProgressView, ProjectView } from '../../contracts/projects.ts';
 import type { Reference } from '../reference/load-reference.ts';
 import { businessDate } from '../../rules/time.ts';
+import { inProjectPeriod } from '../ledger/counting.ts';
 import { buildCoverageSection, type BriefingCoverage, type CoverageSource } from './coverage-section.ts';
 import { formatCutOff, formatDate, formatParcels, formatParcelsShort, formatPercent, formatPoints, round, type Lang } from './format.ts';
 import { flagFor, flagRuleNote, percentOfPace, townPaces, type Flag } from '../../rules/town-flags.ts';
@@ -227,7 +228,7 @@ export function buildBriefingModel(src: BriefingSource): BriefingModel {
       endsOn: project.endsOn,
       status,
       figures,
-      daily: progress.daily.filter((d) => d.date >= project.startsOn && d.date <= project.endsOn && d.date <= today),
+      daily: progress.daily.filter((d) => inProjectPeriod(project, d.date) && d.date <= today),
       towns,
       carriers,
     };

@@ -1,10 +1,11 @@
-import { and, asc, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { briefings, projects, servicePoints } from '../../../db/schema/index.ts';
 import type { StockView } from '../../contracts/ledger.ts';
 import type { ProgressView, ProjectView } from '../../contracts/projects.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { inProjectPeriodSql } from '../ledger/counting-sql.ts';
 import { listStock } from '../ledger/list-stock.ts';
 import { getCoverage } from '../network/get-coverage.ts';
 import { getProgress } from '../projects/get-progress.ts';
@@ -45,7 +46,7 @@ export async function gatherBriefing({ ctx, projectIds }: { ctx: Ctx; projectIds
         rows = await tx
           .select()
           .from(projects)
-          .where(and(isNull(projects.townCode), lte(projects.startsOn, today), gte(projects.endsOn, today)))
+          .where(and(isNull(projects.townCode), inProjectPeriodSql('projects', sql`${today}::date`)))
           .orderBy(asc(projects.startsOn), asc(projects.code));
         if (!rows.length)
           throw DomainError.validation([{ path: 'projectIds', message: 'no county-wide project is running today: name the projects to report on' }]);

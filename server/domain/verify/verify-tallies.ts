@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import type { Ctx } from '../context.ts';
+import { confirmedSql, inProjectScopeSql, provisionalSql } from '../ledger/counting-sql.ts';
 
 export type TallyDifference = { tally: 'volume_cells' | 'project_rollups' | 'storage_stock'; key: string; expected: string; actual: string };
 
@@ -13,14 +14,15 @@ export type VerifyReport = {
 };
 
 // The ledger, recomputed from scratch: each cell's logged parcels from unvoided pickups,
-// its reported figure and revision from the carrier's latest revision.
+// its reported figure and revision from the carrier's latest revision. Named as in volume_cells,
+// so the counting rule's fragments read them alike.
 const expectedCells = sql`
   expected_cells AS (
     SELECT coalesce(l.product_code, r.product_code) AS product_code,
            coalesce(l.business_date, r.business_date) AS business_date,
            coalesce(l.town_code, r.town_code) AS town_code,
            coalesce(l.carrier_code, r.carrier_code) AS carrier_code,
-           coalesce(l.logged, 0) AS logged, r.reported, coalesce(r.revision, 0) AS revision
+           coalesce(l.logged, 0) AS logged_parcels, r.reported AS reported_parcels, coalesce(r.revision, 0) AS revision
     FROM (
       SELECT product_code, business_date, town_code, carrier_code, sum(parcels)::bigint AS logged
       FROM pickups p
@@ -43,7 +45,7 @@ export async function verifyTallies({ ctx }: { ctx: Ctx }): Promise<VerifyReport
     compared AS (
       SELECT concat_ws('|', coalesce(e.product_code, c.product_code), coalesce(e.business_date, c.business_date),
                        coalesce(e.town_code, c.town_code), coalesce(e.carrier_code, c.carrier_code)) AS key,
-             concat('logged=', coalesce(e.logged, 0), ' reported=', coalesce(e.reported::text, 'none'), ' revision=', coalesce(e.revision, 0)) AS expected,
+             concat('logged=', coalesce(e.logged_parcels, 0), ' reported=', coalesce(e.reported_parcels::text, 'none'), ' revision=', coalesce(e.revision, 0)) AS expected,
              concat('logged=', coalesce(c.logged_parcels, 0), ' reported=', coalesce(c.reported_parcels::text, 'none'), ' revision=', coalesce(c.revision, 0)) AS actual
       FROM expected_cells e
       FULL JOIN volume_cells c USING (product_code, business_date, town_code, carrier_code)
@@ -57,11 +59,9 @@ export async function verifyTallies({ ctx }: { ctx: Ctx }): Promise<VerifyReport
     WITH ${expectedCells},
     expected AS (
       SELECT p.id AS project_id, d.dim, d.key,
-             sum(coalesce(e.reported, 0)) AS confirmed,
-             sum(CASE WHEN e.reported IS NULL THEN e.logged ELSE 0 END) AS provisional
+             sum(${confirmedSql('e')}) AS confirmed, sum(${provisionalSql('e')}) AS provisional
       FROM expected_cells e
-      JOIN projects p ON p.product_code = e.product_code AND e.business_date BETWEEN p.starts_on AND p.ends_on
-                     AND (p.town_code IS NULL OR p.town_code = e.town_code)
+      JOIN projects p ON ${inProjectScopeSql('p', 'e')}
       CROSS JOIN LATERAL (VALUES ('town', e.town_code), ('carrier', e.carrier_code), ('day', e.business_date::text)) AS d(dim, key)
       GROUP BY p.id, d.dim, d.key
     ),
