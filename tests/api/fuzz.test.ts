@@ -19,7 +19,8 @@ import { buildTestApp, withHeaders, type Injector, type TestApp } from '../helpe
 
 /*
  * Thousands of malformed and hostile requests to every route the app serves, built from the
- * routes' own zod contracts (through the OpenAPI document), sent as every kind of caller.
+ * routes' own zod contracts (through the OpenAPI document), sent as every kind of caller; the
+ * import routes also get zip bombs and files past their size limit (helpers/fuzz/uploads.ts).
  * Each answer: never a 5xx; a refusal is the standard error body; a request the fuzzer knows
  * to be invalid is refused; and a refused request changes nothing (ledger, tallies,
  * organisations, accounts, network). At the end every tally still equals the ledger.

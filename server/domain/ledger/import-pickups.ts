@@ -9,14 +9,15 @@ import {
   MAX_PICKUP_IMPORT_BYTES, MAX_PICKUP_IMPORT_ERRORS, PICKUP_IMPORT_COLUMNS, PICKUP_IMPORT_REQUIRED,
   type PickupImportColumn, type PickupImportConflict, type PickupImportResult,
 } from '../../contracts/pickup-import.ts';
-import { requireRole } from '../access.ts';
+import { cooperativeScope, requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { pgCode, withTransaction, type Tx } from '../transaction.ts';
 import { preparePickup } from './record-pickups.ts';
 import { loggedDeltaCtes, pickSlot } from './tally-sql.ts';
-import { decodeCsv } from '../network/tabular.ts';
+import { decodeCsvAsync } from '../network/tabular.ts';
+import { nextTurn, yieldEvery } from '../yield-to-loop.ts';
 
 /** A file refused as a whole: why, and its errors row by row (nothing was written). */
 export class PickupImportRejection extends DomainError {
@@ -32,8 +33,15 @@ export class PickupImportRejection extends DomainError {
 /** The file as received: its bytes (decoded here) or text already decoded. */
 export type PickupImportInput = { content: Uint8Array | string };
 
-// Rows travel to the staging table in COPY's text format, in pieces of about this size.
-const COPY_CHUNK_CHARS = 256 * 1024;
+// Rows travel to the ledger in COPY's text format, in pieces of about this size. PGlite runs
+// each COPY statement on this thread: one piece of 128 kB (about 1,000 rows) takes it ~0.1 s,
+// so a piece at a time, with a turn of the event loop between, keeps other requests answered.
+const COPY_CHUNK_CHARS = 128 * 1024;
+// The ids already on record are looked up this many at a time (one query of 400,000 would hold PGlite's thread for seconds).
+const LOOKUP_BATCH = 5000;
+// Cells a record may have: a longer one is refused anyway (more cells than the header), and a
+// line of 50 million commas must not become an array of 50 million strings.
+const MAX_CELLS = 1000;
 
 // recorded_at is left to its default: the transaction's time, which the audit row shares.
 const COPY_COLUMNS =
@@ -53,26 +61,37 @@ const COPY_COLUMNS =
  * key, and the transaction is run again from the lookup.
  */
 export async function importPickups({ ctx, input }: { ctx: Ctx; input: PickupImportInput }): Promise<PickupImportResult> {
-  requireRole(ctx, ['admin', 'cooperative']);
+  requireAccess(ctx, 'pickup.create');
   const bytes = typeof input.content === 'string' ? Buffer.byteLength(input.content) : input.content.byteLength;
   if (bytes > MAX_PICKUP_IMPORT_BYTES)
     throw new DomainError('PAYLOAD_TOO_LARGE', `The file is larger than ${MAX_PICKUP_IMPORT_BYTES / 2 ** 20} MB; split it`);
-  const plan = planRows(ctx, decodeCsv(input.content));
+  if (isZip(input.content))
+    throw DomainError.validation([{ path: 'content', message: 'is an Excel (.xlsx) file: save the sheet as CSV (UTF-8) and send that' }]);
+  const plan = await planRows(ctx, await decodeCsvAsync(input.content));
   const known = await knownCooperatives(ctx, plan.cooperativeIds);
+  const unknown: ImportRowError[] = [];
   for (const [cooperativeId, row] of plan.firstRowOfCooperative)
-    if (!known.has(cooperativeId)) plan.errors.push({ row, field: 'cooperativeId', message: `unknown cooperative ${cooperativeId}` });
-  if (plan.errors.length) reject(plan.errors, plan.forbidden);
+    if (!known.has(cooperativeId)) {
+      plan.errorCount++;
+      plan.errorRows++;
+      if (unknown.length < MAX_PICKUP_IMPORT_ERRORS) unknown.push({ row, field: 'cooperativeId', message: `unknown cooperative ${cooperativeId}` });
+    }
+  if (plan.errorCount) reject([...plan.errors, ...unknown], plan);
   if (plan.pickups.length === 0) throw new PickupImportRejection('VALIDATION', 'The file has no pickups', [{ row: 2, field: '', message: 'no data rows' }]);
 
   const importId = randomUUID();
-  const sha256 = createHash('sha256').update(input.content).digest('hex');
+  const sha256 = await sha256Of(input.content);
   const outcome = await inImportTransaction(ctx, async (tx, copyIn) => {
-    const onRecord = new Map(
-      rowsOf<{ id: string; request_hash: string }>(
-        await tx.execute(sql`SELECT id::text AS id, request_hash FROM pickups
-          WHERE id IN (SELECT value::uuid FROM json_array_elements_text(${JSON.stringify(plan.pickups.map((p) => p.id))}::json))`),
-      ).map((r) => [r.id, r.request_hash]),
-    );
+    const onRecord = new Map<string, string>();
+    for (let i = 0; i < plan.pickups.length; i += LOOKUP_BATCH) {
+      const ids = JSON.stringify(plan.pickups.slice(i, i + LOOKUP_BATCH).map((p) => p.id));
+      for (const r of rowsOf<{ id: string; request_hash: string }>(
+        await tx.execute(sql`SELECT id::text AS id, request_hash FROM pickups WHERE id IN (SELECT value::uuid FROM json_array_elements_text(${ids}::json))`),
+      ))
+        onRecord.set(r.id, r.request_hash);
+      await nextTurn();
+    }
+    const breathe = yieldEvery();
     let duplicate = plan.duplicatesInFile;
     let conflict = 0;
     const conflicts: PickupImportConflict[] = [];
@@ -93,6 +112,7 @@ export async function importPickups({ ctx, input }: { ctx: Ctx; input: PickupImp
         out = '';
       }
       cells.set(p.cell, (cells.get(p.cell) ?? 0) + p.parcels);
+      await breathe();
     }
     if (out) chunks.push(out);
     const created = plan.pickups.length - onRecord.size;
@@ -125,11 +145,11 @@ export async function importPickups({ ctx, input }: { ctx: Ctx; input: PickupImp
   return { importId, ok: true, ...outcome };
 }
 
-function reject(errors: ImportRowError[], forbidden: boolean): never {
+/** Refuses the file: `errors` holds the first errors by row (of each kind), `plan` how many there are in all. */
+function reject(errors: ImportRowError[], { forbidden, errorCount, errorRows: rows }: Pick<Plan, 'forbidden' | 'errorCount' | 'errorRows'>): never {
   errors.sort((a, b) => a.row - b.row);
-  const rows = new Set(errors.map((e) => e.row)).size;
   const listed = errors.slice(0, MAX_PICKUP_IMPORT_ERRORS);
-  const more = errors.length > listed.length ? ` (the first ${listed.length} errors are listed)` : '';
+  const more = errorCount > listed.length ? ` (the first ${listed.length} errors are listed)` : '';
   if (forbidden)
     throw new PickupImportRejection('FORBIDDEN', `This account may only import its own cooperative's pickups; nothing was written${more}`, listed);
   throw new PickupImportRejection('VALIDATION', `${rows} row${rows > 1 ? 's have' : ' has'} errors; nothing was written${more}`, listed);
@@ -141,7 +161,10 @@ type PlannedPickup = { row: number; id: string; hash: string; copy: string; cell
 type Plan = {
   rows: number;
   duplicatesInFile: number;
+  /** The first errors, in row order: a file of 400,000 bad rows must not keep millions of them. */
   errors: ImportRowError[];
+  errorCount: number;
+  errorRows: number;
   forbidden: boolean;
   pickups: PlannedPickup[];
   cooperativeIds: Set<string>;
@@ -149,13 +172,21 @@ type Plan = {
   datesByProduct: Map<string, Set<string>>;
 };
 
-/** Reads and checks every row; the good ones become COPY text. */
-function planRows(ctx: Ctx, text: string): Plan {
+/** Reads and checks every row, yielding to the event loop as it goes; the good ones become COPY text. */
+async function planRows(ctx: Ctx, text: string): Promise<Plan> {
   const plan: Plan = {
-    rows: 0, duplicatesInFile: 0, errors: [], forbidden: false, pickups: [],
+    rows: 0, duplicatesInFile: 0, errors: [], errorCount: 0, errorRows: 0, forbidden: false, pickups: [],
     cooperativeIds: new Set(), firstRowOfCooperative: new Map(), datesByProduct: new Map(),
   };
-  const records = csvRecords(text);
+  let lastErrorRow = 0;
+  const addError = (e: ImportRowError) => {
+    plan.errorCount++;
+    if (e.row !== lastErrorRow) plan.errorRows++;
+    lastErrorRow = e.row;
+    if (plan.errors.length < MAX_PICKUP_IMPORT_ERRORS) plan.errors.push(e);
+  };
+  const breathe = yieldEvery();
+  const records = csvRecords(text, MAX_CELLS);
   const header = records.next();
   if (header.done || header.value.every((c) => c.trim() === '')) {
     plan.errors.push({ row: 1, field: '', message: `the file is empty: a header row is needed (${PICKUP_IMPORT_COLUMNS.join(',')})` });
@@ -165,14 +196,14 @@ function planRows(ctx: Ctx, text: string): Plan {
   const index = new Map<PickupImportColumn, number>();
   columns.forEach((name, i) => {
     if (!(PICKUP_IMPORT_COLUMNS as readonly string[]).includes(name))
-      plan.errors.push({ row: 1, field: name, message: `is not a known column; the columns are ${PICKUP_IMPORT_COLUMNS.join(', ')}` });
-    else if (index.has(name as PickupImportColumn)) plan.errors.push({ row: 1, field: name, message: 'is given twice' });
+      addError({ row: 1, field: name, message: `is not a known column; the columns are ${PICKUP_IMPORT_COLUMNS.join(', ')}` });
+    else if (index.has(name as PickupImportColumn)) addError({ row: 1, field: name, message: 'is given twice' });
     else index.set(name as PickupImportColumn, i);
   });
-  const ownCooperative = ctx.actor.role === 'cooperative' ? ctx.actor.cooperativeId : null;
+  const ownCooperative = cooperativeScope(ctx);
   const required = ownCooperative ? PICKUP_IMPORT_REQUIRED : [...PICKUP_IMPORT_REQUIRED, 'cooperativeId' as const];
-  for (const name of required) if (!index.has(name)) plan.errors.push({ row: 1, field: name, message: 'column is missing' });
-  if (plan.errors.length) return plan;
+  for (const name of required) if (!index.has(name)) addError({ row: 1, field: name, message: 'column is missing' });
+  if (plan.errorCount) return plan;
 
   const cells = [...index.entries()];
   const recordedBy = copyText(ctx.actor.label);
@@ -180,10 +211,11 @@ function planRows(ctx: Ctx, text: string): Plan {
   let row = 1;
   for (const record of records) {
     row++;
+    await breathe();
     if (record.length === 1 && record[0].trim() === '') continue;
     plan.rows++;
     if (record.length > columns.length) {
-      plan.errors.push({ row, field: '', message: `has ${record.length} cells; the header has ${columns.length}` });
+      addError({ row, field: '', message: `has ${record.length > MAX_CELLS ? `more than ${MAX_CELLS}` : record.length} cells; the header has ${columns.length}` });
       continue;
     }
     const raw: Record<string, unknown> = {};
@@ -200,7 +232,7 @@ function planRows(ctx: Ctx, text: string): Plan {
       const fields = new Set<string>();
       for (const issue of prepared.error.issues ?? [{ path: '', message: prepared.error.message }]) {
         const field = issue.path.split('.')[0] ?? '';
-        if (!fields.has(field) && fields.add(field)) plan.errors.push({ row, field, message: issue.message });
+        if (!fields.has(field) && fields.add(field)) addError({ row, field, message: issue.message });
       }
       continue;
     }
@@ -209,7 +241,7 @@ function planRows(ctx: Ctx, text: string): Plan {
     const earlier = seen.get(id);
     if (earlier) {
       if (earlier.hash === p.hash) plan.duplicatesInFile++;
-      else plan.errors.push({ row, field: 'id', message: `is also on row ${earlier.row}, with different content` });
+      else addError({ row, field: 'id', message: `is also on row ${earlier.row}, with different content` });
       continue;
     }
     seen.set(id, { row, hash: p.hash });
@@ -218,7 +250,7 @@ function planRows(ctx: Ctx, text: string): Plan {
       plan.cooperativeIds.add(cooperativeId);
       plan.firstRowOfCooperative.set(cooperativeId, row);
     }
-    if (plan.errors.length) continue; // nothing will be written: only look for more errors
+    if (plan.errorCount) continue; // nothing will be written: only look for more errors
     let dates = plan.datesByProduct.get(p.input.productCode);
     if (!dates) plan.datesByProduct.set(p.input.productCode, (dates = new Set()));
     dates.add(p.businessDate);
@@ -234,7 +266,7 @@ function planRows(ctx: Ctx, text: string): Plan {
         `${p.pickedUpAt.toISOString()}\t${p.businessDate}\t${p.hash}\t${recordedBy}\n`,
     });
   }
-  if (plan.errors.length) plan.pickups = [];
+  if (plan.errorCount) plan.pickups = [];
   return plan;
 }
 
@@ -250,8 +282,11 @@ function copyText(value: string | undefined): string {
   return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : value;
 }
 
-/** The records of a CSV text (RFC 4180: quoted cells may hold commas, quotes doubled, line breaks); a byte-order mark is skipped. */
-function* csvRecords(text: string): Generator<string[]> {
+/**
+ * The records of a CSV text (RFC 4180: quoted cells may hold commas, quotes doubled, line breaks);
+ * a byte-order mark is skipped. A record keeps at most `maxCells + 1` cells (the rest are read past).
+ */
+function* csvRecords(text: string, maxCells: number): Generator<string[]> {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   while (i < n) {
@@ -297,7 +332,7 @@ function* csvRecords(text: string): Generator<string[]> {
         cell = text.slice(i, j);
         i = j;
       }
-      record.push(cell);
+      if (record.length <= maxCells) record.push(cell);
       const c = text.charCodeAt(i);
       if (c === 44) {
         i++;
@@ -311,13 +346,35 @@ function* csvRecords(text: string): Generator<string[]> {
   }
 }
 
+/** A zip archive (an .xlsx file) starts with a local file header. */
+function isZip(content: Uint8Array | string): boolean {
+  const head = typeof content === 'string' ? content.slice(0, 4) : Buffer.from(content.subarray(0, 4)).toString('latin1');
+  return head === 'PK\u0003\u0004';
+}
+
+/** The file's SHA-256 (for the audit row), a megabyte at a time with a turn of the event loop between. */
+async function sha256Of(content: Uint8Array | string): Promise<string> {
+  const hash = createHash('sha256');
+  if (typeof content === 'string') return hash.update(content).digest('hex');
+  for (let i = 0; i < content.byteLength; i += 1024 * 1024) {
+    hash.update(content.subarray(i, i + 1024 * 1024));
+    await nextTurn();
+  }
+  return hash.digest('hex');
+}
+
 async function knownCooperatives(ctx: Ctx, ids: Set<string>): Promise<Set<string>> {
-  if (ids.size === 0) return new Set();
-  const rows = rowsOf<{ id: string }>(
-    await ctx.db.execute(sql`SELECT id::text AS id FROM cooperatives
-      WHERE id IN (SELECT value::uuid FROM json_array_elements_text(${JSON.stringify([...ids])}::json))`),
-  );
-  return new Set(rows.map((r) => r.id));
+  const all = [...ids];
+  const known = new Set<string>();
+  for (let i = 0; i < all.length; i += LOOKUP_BATCH) {
+    const rows = rowsOf<{ id: string }>(
+      await ctx.db.execute(sql`SELECT id::text AS id FROM cooperatives
+        WHERE id IN (SELECT value::uuid FROM json_array_elements_text(${JSON.stringify(all.slice(i, i + LOOKUP_BATCH))}::json))`),
+    );
+    for (const r of rows) known.add(r.id);
+    await nextTurn();
+  }
+  return known;
 }
 
 type CopyIn = (copy: string, chunks: string[]) => Promise<void>;
@@ -332,7 +389,12 @@ async function inImportTransaction<T>(ctx: Ctx, fn: (tx: Tx, copyIn: CopyIn) => 
   if (ctx.databaseKind === 'pglite') {
     return withTransaction(ctx, (tx) => {
       const client = (tx as unknown as { session: { client: PgliteTransaction | PGlite } }).session.client;
-      return fn(tx, async (copy, chunks) => void (await client.query(`${copy} '/dev/blob'`, [], { blob: new Blob(chunks) })));
+      return fn(tx, async (copy, chunks) => {
+        for (const chunk of chunks) {
+          await client.query(`${copy} '/dev/blob'`, [], { blob: new Blob([chunk]) });
+          await nextTurn();
+        }
+      });
     });
   }
   const pool = (ctx.db as unknown as { $client: postgres.Sql }).$client;

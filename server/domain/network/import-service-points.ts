@@ -3,11 +3,12 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { servicePointVersions, servicePointVillages, servicePoints, villages } from '../../../db/schema/index.ts';
 import { referenceData } from '../../../db/seed/reference-data.ts';
 import { ImportInput, ServicePointInput, type ImportResult, type ImportRowError, type ServicePointRecord } from '../../contracts/network.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';
 import { withTransaction } from '../transaction.ts';
+import { nextTurn, yieldEvery } from '../yield-to-loop.ts';
 import { cell, importResult, rowErrorsFrom, withoutNulls, zodRowErrors, type PlannedRow } from './import-support.ts';
 import { changedFields, SERVICE_POINT_FIELDS, servicePointRecord, villageIdsByPoint, type ServicePointRow } from './network-records.ts';
 import { loadPointLinks, servicePointIssues, servicePointRecordFrom, type PointLink } from './service-point-rules.ts';
@@ -61,13 +62,15 @@ type Planned = PlannedRow & { id: string; record: ServicePointRecord; current: S
  * first; if any row is bad nothing is written. `dryRun` plans without writing.
  */
 export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ImportResult> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'network.write');
   const { format, content, dryRun } = parseInput(ImportInput, input);
   const sheet = await readSheet(format, content, SERVICE_POINT_COLUMNS);
   const { index, errors } = mapColumns(sheet, SERVICE_POINT_COLUMNS);
   const now = ctx.clock();
   const importId = randomUUID();
 
+  // 5,000 rows checked against every point take a few hundred milliseconds: other requests go first now and then.
+  const breathe = yieldEvery();
   return withTransaction(ctx, async (tx) => {
     const existing = await tx.select().from(servicePoints).for('update');
     const byCode = new Map(existing.map((p) => [p.code, p]));
@@ -84,6 +87,7 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
     const firstRowOfCode = new Map<string, number>();
     if (errors.length === 0) {
       for (const { row, cells } of sheet.rows) {
+        await breathe();
         if (cells.every((c) => c.trim() === '')) continue;
         const text = rowValues(cells, index);
         const rowErrors: ImportRowError[] = [];
@@ -141,6 +145,7 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
     // Second pass: references resolved, each row's record checked on its own.
     const planned: Planned[] = [];
     for (const p of parsedRows) {
+      await breathe();
       const { row, code, values, rowErrors } = p;
       const current = byCode.get(code);
       const currentVillages = current ? (links.get(current.id) ?? []) : [];
@@ -177,6 +182,7 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
       const points: Map<string, PointLink> = await loadPointLinks(tx);
       for (const p of planned) points.set(p.id, { id: p.id, code: p.code, kind: p.record.kind, townCode: p.record.townCode, mode: p.record.mode, upstreamId: p.record.upstreamId });
       for (const p of planned) {
+        await breathe();
         if (p.action === 'unchanged') continue;
         errors.push(...rowErrorsFrom(p.row, servicePointIssues(ctx.reference, p.id, p.record, points, (v) => villageIds.has(v)), columnOf));
       }
@@ -202,6 +208,8 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
           .returning();
         const recordOf = new Map(chunk.map((p) => [p.id, p.record]));
         versions.push(...inserted.map((r) => versionRow(ctx, r, recordOf.get(r.id)!.villageIds, importId)));
+        // PGlite runs each statement on this thread: a turn between them for the requests waiting.
+        await nextTurn();
       }
       for (const p of inTier.filter((x) => x.action === 'update')) {
         const { villageIds: _ids, ...columns } = p.record;
@@ -213,8 +221,14 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
     const dropFrom = relinked.filter((p) => p.action === 'update').map((p) => p.id);
     if (dropFrom.length) await tx.delete(servicePointVillages).where(inArray(servicePointVillages.servicePointId, dropFrom));
     const newLinks = relinked.flatMap((p) => p.record.villageIds.map((villageId) => ({ servicePointId: p.id, villageId })));
-    for (let i = 0; i < newLinks.length; i += CHUNK) await tx.insert(servicePointVillages).values(newLinks.slice(i, i + CHUNK));
-    for (let i = 0; i < versions.length; i += CHUNK) await tx.insert(servicePointVersions).values(versions.slice(i, i + CHUNK));
+    for (let i = 0; i < newLinks.length; i += CHUNK) {
+      await tx.insert(servicePointVillages).values(newLinks.slice(i, i + CHUNK));
+      await nextTurn();
+    }
+    for (let i = 0; i < versions.length; i += CHUNK) {
+      await tx.insert(servicePointVersions).values(versions.slice(i, i + CHUNK));
+      await nextTurn();
+    }
 
     const result = importResult({ importId, dryRun, planned, errors, rowCount });
     await writeAudit(tx, ctx, { action: 'service-point.import', targetType: 'import', targetId: importId, details: { format, ...result.summary } });

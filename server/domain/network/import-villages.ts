@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { villageVersions, villages } from '../../../db/schema/index.ts';
 import { ImportInput, VillageInput, type ImportResult, type ImportRowError, type VillageRecord } from '../../contracts/network.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';
 import { withTransaction } from '../transaction.ts';
+import { nextTurn, yieldEvery } from '../yield-to-loop.ts';
 import { cell, importResult, rowErrorsFrom, withoutNulls, zodRowErrors, type PlannedRow } from './import-support.ts';
 import { changedFields, VILLAGE_FIELDS, villageRecord, type VillageRow } from './network-records.ts';
 import { mapColumns, parseChoice, parseDate, parseTown, readSheet, rowValues, type Column } from './tabular.ts';
@@ -34,7 +35,7 @@ const CHUNK = 500;
  * nothing is written and every error is reported with its row number. `dryRun` plans without writing.
  */
 export async function importVillages({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ImportResult> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'network.write');
   const { format, content, dryRun } = parseInput(ImportInput, input);
   const sheet = await readSheet(format, content, VILLAGE_COLUMNS);
   const { index, errors } = mapColumns(sheet, VILLAGE_COLUMNS);
@@ -49,7 +50,9 @@ export async function importVillages({ ctx, input }: { ctx: Ctx; input: unknown 
     const firstRowOfCode = new Map<string, number>();
 
     if (errors.length === 0) {
+      const breathe = yieldEvery();
       for (const { row, cells } of sheet.rows) {
+        await breathe();
         if (cells.every((c) => c.trim() === '')) continue;
         const text = rowValues(cells, index);
         const rowErrors: ImportRowError[] = [];
@@ -111,6 +114,8 @@ export async function importVillages({ ctx, input }: { ctx: Ctx; input: unknown 
         .values(creates.slice(i, i + CHUNK).map((p) => ({ id: p.id!, ...p.record, version: 1, createdAt: now, createdBy: ctx.actor.label, ...stamp })))
         .returning();
       versions.push(...inserted.map((r) => versionRow(ctx, r, importId)));
+      // PGlite runs each statement on this thread: a turn between them for the requests waiting.
+      await nextTurn();
     }
     for (const p of planned.filter((x) => x.action === 'update')) {
       const [r] = await tx
@@ -120,7 +125,10 @@ export async function importVillages({ ctx, input }: { ctx: Ctx; input: unknown 
         .returning();
       versions.push(versionRow(ctx, r, importId));
     }
-    for (let i = 0; i < versions.length; i += CHUNK) await tx.insert(villageVersions).values(versions.slice(i, i + CHUNK));
+    for (let i = 0; i < versions.length; i += CHUNK) {
+      await tx.insert(villageVersions).values(versions.slice(i, i + CHUNK));
+      await nextTurn();
+    }
     const result = importResult({ importId, dryRun, planned, errors, rowCount });
     await writeAudit(tx, ctx, { action: 'village.import', targetType: 'import', targetId: importId, details: { format, ...result.summary } });
     return result;

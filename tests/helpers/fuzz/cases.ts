@@ -4,6 +4,7 @@ import { DEEP_ARRAY, DEEP_OBJECT, HOSTILE_STRINGS, OVER_BODY_LIMIT, PROTO_KEYS, 
 import { badParamStrings, badValues, parsedForm, poisoned, queryViolation, validArb, violation, type Hints, type JsonSchema } from './json-schema.ts';
 import { JsonEntries, describeValue, setAt, toJsonText } from './json-text.ts';
 import type { FuzzRoute } from './routes.ts';
+import { uploadArb } from './uploads.ts';
 
 export const PRINCIPALS = ['admin', 'official', 'cooperative', 'carrier', 'session', 'anonymous'] as const;
 /** Who sends a request: a token of each role, an admin's browser session (cookie + CSRF header), or nobody. */
@@ -287,6 +288,14 @@ export function caseArb(route: FuzzRoute, access: Access, env: FuzzEnv): fc.Arbi
       { weight: 6, arbitrary: validBody.chain((v) => mutationArb(shape!, route.body!.schema, v)).map((body) => ({ kind: `body: ${body.kind}`, body, refusal: null })) },
       { weight: 3, arbitrary: structuralArb(route, validBody).map((body) => ({ kind: `body: ${body.kind}`, body, refusal: null })) },
     );
+  }
+  // Import routes: zip bombs and files past the size limit, in every way the route takes a file.
+  const uploads = uploadArb(route);
+  if (uploads) {
+    strategies.push({
+      weight: 2,
+      arbitrary: uploads.map((u) => ({ kind: `upload: ${u.kind}`, body: { kind: u.kind, payload: u.payload, contentType: u.contentType, refusal: u.refusal }, refusal: u.refusal })),
+    });
   }
   if (route.pathParams.length) {
     const bad = fc.constantFrom(...route.pathParams).chain((p) =>
