@@ -5,6 +5,7 @@ export * from './projects.ts';
 export * from './ledger.ts';
 export * from './pickup-import.ts';
 export * from './accounts.ts';
+export * from './permissions.ts';
 export * from './live.ts';
 export * from './briefings.ts';
 export * from './network.ts';

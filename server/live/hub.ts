@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import { LiveClientMessage, type LiveServerMessage } from '../contracts/live.ts';
 import type { ProgressView, ProjectView } from '../contracts/projects.ts';
 import type { Ctx } from '../domain/context.ts';
+import { mayTouchProject } from '../domain/ledger/counting.ts';
 import { getProgress } from '../domain/projects/get-progress.ts';
 import { listProjects } from '../domain/projects/list-projects.ts';
 import { addDays, businessDate } from '../rules/time.ts';
@@ -176,8 +177,7 @@ export class LiveHub {
     if (msg.projects) this.reloadProjects = true;
     for (const [product, dates] of Object.entries(msg.cells ?? {})) {
       for (const p of this.projects.values()) {
-        if (p.productCode !== product) continue;
-        const inPeriod = dates.filter((d) => d >= p.startsOn && d <= p.endsOn);
+        const inPeriod = dates.filter((d) => mayTouchProject(p, product, d));
         if (!inPeriod.length) continue;
         const current = this.dirty.get(p.id) ?? new Set<string>();
         if (current !== 'all') for (const d of inPeriod) current.add(d);

@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/client.ts';
 import type { Role } from '../../server/contracts/accounts.ts';
+import { PERMISSIONS, type Permission } from '../../server/contracts/permissions.ts';
 import { createToken } from '../../server/domain/accounts/tokens.ts';
 import { createUser } from '../../server/domain/accounts/create-user.ts';
+import { PUBLIC_PREFIXES } from '../../server/http/plugins/auth.ts';
 import { buildTestApp, type Injector, type TestApp } from '../helpers/test-app.ts';
 import { TOWNS, createCooperative, createProject, expectError, pickup } from '../helpers/factories.ts';
 
 // Every route × every kind of caller, each sent a request that is valid for the route, so the
-// only reason for a refusal is who is asking. Then the data-scope rules inside the verbs, and
+// only reason for a refusal is who is asking; who may ask is read from the permission table
+// (server/contracts/permissions.ts), by the permission each route declares. Then the data-scope rules inside the verbs, and
 // the credentials themselves (bad tokens, session cookies without the CSRF header).
 // Every refused request must leave the ledger, the tallies, the organisations and the network untouched.
 
@@ -19,9 +25,6 @@ let t: TestApp;
 const PRINCIPALS = ['none', 'admin', 'official', 'coopA', 'carrier'] as const;
 type Principal = (typeof PRINCIPALS)[number];
 const ROLE_OF: Record<Exclude<Principal, 'none'>, Role> = { admin: 'admin', official: 'official', coopA: 'cooperative', carrier: 'carrier' };
-const ALL: readonly Role[] = ['admin', 'official', 'cooperative', 'carrier'];
-/** Who reads carriers' cell figures (each carrier its own): not cooperatives. */
-const CARRIER_CELLS: readonly Role[] = ['admin', 'official', 'carrier'];
 const PASSWORD = 'matrix-password-0323';
 
 /** Filled in beforeAll; the request builders read it lazily. */
@@ -185,14 +188,14 @@ const importedOne = (res: Res) => expect(res.body).toMatchObject({ ok: true, dry
 
 // ---------------------------------------------------------------------------------------------
 // The matrix. One row per route, as registered in server/http/routes/*.ts, server/http/app.ts
-// and server/http/plugins/live.ts.
+// and server/http/plugins/live.ts, naming the permission the route declares.
 
 type Row = {
   method: Method;
   /** The route as registered (Fastify's `:param` form). */
   route: string;
-  /** Who may call it: the rule in the route file. */
-  access: 'public' | readonly Role[];
+  /** What the route declares: the action it performs (its roles are the table's), or 'public'. */
+  permission: Permission | 'public';
   /** The answer to a caller who may. */
   status: number;
   /** An allowed call must change the snapshotted tables (so the snapshot is shown to notice writes). */
@@ -208,253 +211,257 @@ const get = (url: string) => (): Req => ({ method: 'GET', url });
 
 const ROWS: Row[] = [
   // app.ts and @fastify/swagger-ui: public
-  { method: 'GET', route: '/', access: 'public', status: 200, request: get('/') },
-  { method: 'GET', route: '/api/v1/openapi.json', access: 'public', status: 200, request: get('/api/v1/openapi.json') },
-  { method: 'GET', route: '/api/v1/docs', access: 'public', status: 200, request: get('/api/v1/docs') },
-  { method: 'GET', route: '/api/v1/docs/json', access: 'public', status: 200, request: get('/api/v1/docs/json') },
-  { method: 'GET', route: '/api/v1/docs/yaml', access: 'public', status: 200, request: get('/api/v1/docs/yaml') },
-  { method: 'GET', route: '/api/v1/docs/static/index.html', access: 'public', status: 302, request: get('/api/v1/docs/static/index.html') },
-  { method: 'GET', route: '/api/v1/docs/static/swagger-initializer.js', access: 'public', status: 200, request: get('/api/v1/docs/static/swagger-initializer.js') },
-  { method: 'GET', route: '/api/v1/docs/static/*', access: 'public', status: 200, request: get('/api/v1/docs/static/swagger-ui.css') },
+  { method: 'GET', route: '/', permission: 'public', status: 200, request: get('/') },
+  { method: 'GET', route: '/api/v1/openapi.json', permission: 'public', status: 200, request: get('/api/v1/openapi.json') },
+  { method: 'GET', route: '/api/v1/docs', permission: 'public', status: 200, request: get('/api/v1/docs') },
+  { method: 'GET', route: '/api/v1/docs/json', permission: 'public', status: 200, request: get('/api/v1/docs/json') },
+  { method: 'GET', route: '/api/v1/docs/yaml', permission: 'public', status: 200, request: get('/api/v1/docs/yaml') },
+  { method: 'GET', route: '/api/v1/docs/static/index.html', permission: 'public', status: 302, request: get('/api/v1/docs/static/index.html') },
+  { method: 'GET', route: '/api/v1/docs/static/swagger-initializer.js', permission: 'public', status: 200, request: get('/api/v1/docs/static/swagger-initializer.js') },
+  { method: 'GET', route: '/api/v1/docs/static/*', permission: 'public', status: 200, request: get('/api/v1/docs/static/swagger-ui.css') },
 
   // health.routes.ts
-  { method: 'GET', route: '/api/v1/health', access: 'public', status: 200, request: get('/api/v1/health') },
+  { method: 'GET', route: '/api/v1/health', permission: 'public', status: 200, request: get('/api/v1/health') },
 
   // accounts.routes.ts
   {
-    method: 'POST', route: '/api/v1/auth/login', access: 'public', status: 200,
+    method: 'POST', route: '/api/v1/auth/login', permission: 'public', status: 200,
     request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { username: fx.loginUser, password: PASSWORD } }),
     check: (res) => expect(res.body).toMatchObject({ kind: 'user', username: fx.loginUser, csrfToken: expect.any(String) }),
   },
-  { method: 'POST', route: '/api/v1/auth/logout', access: ALL, status: 204, request: () => ({ method: 'POST', url: '/api/v1/auth/logout' }) },
+  { method: 'POST', route: '/api/v1/auth/logout', permission: 'session.end', status: 204, request: () => ({ method: 'POST', url: '/api/v1/auth/logout' }) },
   {
-    method: 'GET', route: '/api/v1/auth/me', access: ALL, status: 200, request: get('/api/v1/auth/me'),
+    method: 'GET', route: '/api/v1/auth/me', permission: 'session.read', status: 200, request: get('/api/v1/auth/me'),
     check: (res, who) => expect(res.body).toMatchObject({ kind: 'token', role: ROLE_OF[who as Exclude<Principal, 'none'>], csrfToken: null }),
   },
-  { method: 'GET', route: '/api/v1/users', access: ['admin'], status: 200, request: get('/api/v1/users') },
+  { method: 'GET', route: '/api/v1/users', permission: 'user.read', status: 200, request: get('/api/v1/users') },
   {
-    method: 'POST', route: '/api/v1/users', access: ['admin'], status: 201, writes: true,
+    method: 'POST', route: '/api/v1/users', permission: 'user.create', status: 201, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/users', payload: { username: `new-${uid()}`, displayName: '新用户', password: PASSWORD, role: 'official' } }),
   },
   {
-    method: 'POST', route: '/api/v1/users/:id/disable', access: ['admin'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/users/:id/disable', permission: 'user.update', status: 200, writes: true,
     request: async () => ({ method: 'POST', url: `/api/v1/users/${await freshUser()}/disable` }),
     check: (res) => expect(res.body.disabled).toBe(true),
   },
   {
-    method: 'POST', route: '/api/v1/users/:id/enable', access: ['admin'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/users/:id/enable', permission: 'user.update', status: 200, writes: true,
     request: async () => ({ method: 'POST', url: `/api/v1/users/${await freshUser(true)}/enable` }),
     check: (res) => expect(res.body.disabled).toBe(false),
   },
   {
-    method: 'POST', route: '/api/v1/users/:id/password', access: ['admin'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/users/:id/password', permission: 'user.update', status: 200, writes: true,
     request: async () => ({ method: 'POST', url: `/api/v1/users/${await freshUser()}/password`, payload: { password: `${PASSWORD}-new` } }),
   },
-  { method: 'GET', route: '/api/v1/tokens', access: ['admin'], status: 200, request: get('/api/v1/tokens') },
+  { method: 'GET', route: '/api/v1/tokens', permission: 'token.read', status: 200, request: get('/api/v1/tokens') },
   {
-    method: 'POST', route: '/api/v1/tokens', access: ['admin'], status: 201, writes: true,
+    method: 'POST', route: '/api/v1/tokens', permission: 'token.create', status: 201, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/tokens', payload: { name: `ems 接口 ${uid()}`, role: 'carrier', organization: 'ems' } }),
   },
   {
-    method: 'POST', route: '/api/v1/tokens/:id/revoke', access: ['admin'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/tokens/:id/revoke', permission: 'token.revoke', status: 200, writes: true,
     request: async () => {
       const victim = await createToken({ ctx: t.ctx, input: { name: `to revoke ${uid()}`, role: 'official' } });
       return { method: 'POST', url: `/api/v1/tokens/${victim.id}/revoke` };
     },
     check: (res) => expect(res.body.revoked).toBe(true),
   },
-  { method: 'GET', route: '/api/v1/audit', access: ['admin', 'official'], status: 200, request: get('/api/v1/audit?limit=5') },
+  { method: 'GET', route: '/api/v1/audit', permission: 'audit.read', status: 200, request: get('/api/v1/audit?limit=5') },
 
   // reference.routes.ts
-  { method: 'GET', route: '/api/v1/towns', access: ALL, status: 200, request: get('/api/v1/towns') },
-  { method: 'GET', route: '/api/v1/carriers', access: ALL, status: 200, request: get('/api/v1/carriers') },
-  { method: 'GET', route: '/api/v1/products', access: ALL, status: 200, request: get('/api/v1/products') },
+  { method: 'GET', route: '/api/v1/towns', permission: 'reference.read', status: 200, request: get('/api/v1/towns') },
+  { method: 'GET', route: '/api/v1/carriers', permission: 'reference.read', status: 200, request: get('/api/v1/carriers') },
+  { method: 'GET', route: '/api/v1/products', permission: 'reference.read', status: 200, request: get('/api/v1/products') },
 
   // organizations.routes.ts
-  { method: 'GET', route: '/api/v1/cooperatives', access: ALL, status: 200, request: get('/api/v1/cooperatives') },
+  { method: 'GET', route: '/api/v1/cooperatives', permission: 'cooperative.read', status: 200, request: get('/api/v1/cooperatives') },
   {
-    method: 'POST', route: '/api/v1/cooperatives', access: ['admin'], status: 201, writes: true,
+    method: 'POST', route: '/api/v1/cooperatives', permission: 'cooperative.create', status: 201, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/cooperatives', payload: { name: `合作社-${uid()}`, townCode: TOWNS.dongli } }),
   },
-  { method: 'GET', route: '/api/v1/storage-facilities', access: ALL, status: 200, request: get('/api/v1/storage-facilities') },
+  { method: 'GET', route: '/api/v1/storage-facilities', permission: 'storageFacility.read', status: 200, request: get('/api/v1/storage-facilities') },
   {
-    method: 'POST', route: '/api/v1/storage-facilities', access: ['admin'], status: 201, writes: true,
+    method: 'POST', route: '/api/v1/storage-facilities', permission: 'storageFacility.create', status: 201, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/storage-facilities', payload: { name: `冷库-${uid()}`, townCode: TOWNS.dongli, kind: 'cold', operatorCooperativeId: fx.coopA } }),
   },
 
   // projects.routes.ts
-  { method: 'GET', route: '/api/v1/projects', access: ALL, status: 200, request: get('/api/v1/projects') },
+  { method: 'GET', route: '/api/v1/projects', permission: 'project.read', status: 200, request: get('/api/v1/projects') },
   {
-    method: 'POST', route: '/api/v1/projects', access: ['admin'], status: 201, writes: true,
+    method: 'POST', route: '/api/v1/projects', permission: 'project.create', status: 201, writes: true,
     request: () => ({
       method: 'POST', url: '/api/v1/projects',
       payload: { code: `cherry-${uid()}`, name: '樱桃项目', productCode: 'cherry', tier: 'silver', targetParcels: 5_000_000, startsOn: '2026-05-01', endsOn: '2026-07-31' },
     }),
   },
-  { method: 'GET', route: '/api/v1/projects/:id', access: ALL, status: 200, request: () => get(`/api/v1/projects/${fx.project}`)() },
-  { method: 'GET', route: '/api/v1/projects/:id/progress', access: ALL, status: 200, request: () => get(`/api/v1/projects/${fx.project}/progress`)() },
+  { method: 'GET', route: '/api/v1/projects/:id', permission: 'project.read', status: 200, request: () => get(`/api/v1/projects/${fx.project}`)() },
+  { method: 'GET', route: '/api/v1/projects/:id/progress', permission: 'project.read', status: 200, request: () => get(`/api/v1/projects/${fx.project}/progress`)() },
   // Carriers' figures by town and day: the county's and each carrier's own; a cooperative sees none.
   {
-    method: 'GET', route: '/api/v1/reconciliation', access: CARRIER_CELLS, status: 200, request: () => get(`/api/v1/reconciliation?projectId=${fx.project}`)(),
+    method: 'GET', route: '/api/v1/reconciliation', permission: 'carrierCell.read', status: 200, request: () => get(`/api/v1/reconciliation?projectId=${fx.project}`)(),
     check: (res, who) => expect(res.body.items.every((c: any) => who !== 'carrier' || c.carrierCode === 'ems')).toBe(true),
   },
 
   // pickups.routes.ts
-  { method: 'GET', route: '/api/v1/pickups', access: ALL, status: 200, request: get('/api/v1/pickups') },
+  { method: 'GET', route: '/api/v1/pickups', permission: 'pickup.read', status: 200, request: get('/api/v1/pickups') },
   {
-    method: 'POST', route: '/api/v1/pickups', access: ['admin', 'cooperative'], status: 201, writes: true,
+    method: 'POST', route: '/api/v1/pickups', permission: 'pickup.create', status: 201, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/pickups', payload: pickup(fx.coopA) }),
   },
   {
-    method: 'POST', route: '/api/v1/pickups/batch', access: ['admin', 'cooperative'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/pickups/batch', permission: 'pickup.create', status: 200, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopA)] } }),
     check: (res) => expect(res.body.summary).toEqual({ created: 1, duplicate: 0, conflict: 0, invalid: 0 }),
   },
   // pickup-import.routes.ts
   {
-    method: 'POST', route: '/api/v1/pickups/import', access: ['admin', 'cooperative'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/pickups/import', permission: 'pickup.create', status: 200, writes: true,
     request: () => pickupFile(fx.coopA),
     check: (res) => expect(res.body.summary).toEqual({ rows: 1, created: 1, duplicate: 0, conflict: 0 }),
   },
   {
-    method: 'GET', route: '/api/v1/pickups/:id', access: ALL, status: 200, request: () => get(`/api/v1/pickups/${fx.pickupA}`)(),
+    method: 'GET', route: '/api/v1/pickups/:id', permission: 'pickup.read', status: 200, request: () => get(`/api/v1/pickups/${fx.pickupA}`)(),
     check: (res) => expect(res.body.id).toBe(fx.pickupA),
   },
   {
-    method: 'POST', route: '/api/v1/pickups/:id/void', access: ['admin', 'cooperative'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/pickups/:id/void', permission: 'pickup.void', status: 200, writes: true,
     request: async () => ({ method: 'POST', url: `/api/v1/pickups/${await freshPickupOfA()}/void`, payload: { reason: '录入错误' } }),
     check: (res) => expect(res.body.voided).toBe(true),
   },
 
   // storage.routes.ts
   {
-    method: 'POST', route: '/api/v1/packaging-runs', access: ['admin', 'cooperative'], status: 201, writes: true,
+    method: 'POST', route: '/api/v1/packaging-runs', permission: 'packagingRun.create', status: 201, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/packaging-runs', payload: packagingRun(fx.coopA) }),
   },
   {
-    method: 'POST', route: '/api/v1/storage-movements', access: ['admin', 'cooperative'], status: 201, writes: true,
+    method: 'POST', route: '/api/v1/storage-movements', permission: 'storageMovement.create', status: 201, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityA) }),
   },
-  { method: 'GET', route: '/api/v1/stock', access: ALL, status: 200, request: get('/api/v1/stock') },
+  { method: 'GET', route: '/api/v1/stock', permission: 'stock.read', status: 200, request: get('/api/v1/stock') },
 
   // records.routes.ts: carriers hand over no packaging run or stored fruit, so they read neither list
-  { method: 'GET', route: '/api/v1/packaging-runs', access: ['admin', 'official', 'cooperative'], status: 200, request: get('/api/v1/packaging-runs') },
+  { method: 'GET', route: '/api/v1/packaging-runs', permission: 'packagingRun.read', status: 200, request: get('/api/v1/packaging-runs') },
   {
-    method: 'POST', route: '/api/v1/packaging-runs/:id/void', access: ['admin', 'cooperative'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/packaging-runs/:id/void', permission: 'packagingRun.void', status: 200, writes: true,
     request: async () => ({ method: 'POST', url: `/api/v1/packaging-runs/${await freshRecordOfA('packaging-runs')}/void`, payload: { reason: '录入错误' } }),
     check: (res) => expect(res.body.voided).toBe(true),
   },
-  { method: 'GET', route: '/api/v1/storage-movements', access: ['admin', 'official', 'cooperative'], status: 200, request: get('/api/v1/storage-movements') },
+  { method: 'GET', route: '/api/v1/storage-movements', permission: 'storageMovement.read', status: 200, request: get('/api/v1/storage-movements') },
   {
-    method: 'POST', route: '/api/v1/storage-movements/:id/void', access: ['admin', 'cooperative'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/storage-movements/:id/void', permission: 'storageMovement.void', status: 200, writes: true,
     request: async () => ({ method: 'POST', url: `/api/v1/storage-movements/${await freshRecordOfA('storage-movements')}/void`, payload: { reason: '录入错误' } }),
     check: (res) => expect(res.body.voided).toBe(true),
   },
 
   // carrier-volumes.routes.ts
   {
-    method: 'PUT', route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date', access: ['admin', 'carrier'], status: 200, writes: true,
+    method: 'PUT', route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date', permission: 'carrierCell.report', status: 200, writes: true,
     request: () => ({ method: 'PUT', url: cellUrl('ems'), payload: { parcels: 1000 + ++counter } }),
     check: (res) => expect(res.body.changed).toBe(true),
   },
   {
-    method: 'GET', route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date/history', access: CARRIER_CELLS, status: 200,
+    method: 'GET', route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date/history', permission: 'carrierCell.read', status: 200,
     request: get(`${cellUrl('ems')}/history`),
   },
   {
-    method: 'POST', route: '/api/v1/carrier-volumes/batch', access: ['admin', 'carrier'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/carrier-volumes/batch', permission: 'carrierCell.report', status: 200, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/batch', payload: { items: [volume('ems')] } }),
     check: (res) => expect(res.body.summary).toEqual({ revised: 1, unchanged: 0, invalid: 0 }),
   },
   {
-    method: 'GET', route: '/api/v1/carrier-volumes', access: CARRIER_CELLS, status: 200, request: get(`/api/v1/carrier-volumes?date=${CELL_DATE}`),
+    method: 'GET', route: '/api/v1/carrier-volumes', permission: 'carrierCell.read', status: 200, request: get(`/api/v1/carrier-volumes?date=${CELL_DATE}`),
     check: (res, who) => expect(res.body.items.every((c: any) => who !== 'carrier' || c.carrierCode === 'ems')).toBe(true),
   },
   {
-    method: 'GET', route: '/api/v1/carrier-volumes/template.csv', access: ['admin', 'carrier'], status: 200, request: get('/api/v1/carrier-volumes/template.csv'),
+    method: 'GET', route: '/api/v1/carrier-volumes/template.csv', permission: 'carrierCell.report', status: 200, request: get('/api/v1/carrier-volumes/template.csv'),
     check: (res) => expect(res.raw!.headers['content-type']).toBe('text/csv; charset=utf-8'),
   },
   {
-    method: 'POST', route: '/api/v1/carrier-volumes/import', access: ['admin', 'carrier'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/carrier-volumes/import', permission: 'carrierCell.report', status: 200, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/import', payload: carrierImport('ems') }),
     check: (res) => expect(res.body).toMatchObject({ ok: true, dryRun: false, summary: { cells: 1, changed: 1 } }),
   },
 
   // briefings.routes.ts: the leading group's documents, officials and admins only
-  { method: 'GET', route: '/api/v1/briefings', access: ['admin', 'official'], status: 200, request: get('/api/v1/briefings') },
+  { method: 'GET', route: '/api/v1/briefings', permission: 'briefing.read', status: 200, request: get('/api/v1/briefings') },
   {
-    method: 'POST', route: '/api/v1/briefings', access: ['admin', 'official'], status: 201, writes: true,
+    method: 'POST', route: '/api/v1/briefings', permission: 'briefing.issue', status: 201, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/briefings', payload: { projectIds: [fx.project], problems: '无', nextSteps: '无', recipients: {} } }),
     check: (res) => expect(res.body).toMatchObject({ year: 2026, number: expect.any(Number), language: 'zh' }),
   },
   {
-    method: 'GET', route: '/api/v1/briefings/preview.pdf', access: ['admin', 'official'], status: 200, request: get('/api/v1/briefings/preview.pdf'),
+    method: 'GET', route: '/api/v1/briefings/preview.pdf', permission: 'briefing.issue', status: 200, request: get('/api/v1/briefings/preview.pdf'),
     check: (res) => expect(res.raw!.headers['content-type']).toBe('application/pdf'),
   },
   {
-    method: 'GET', route: '/api/v1/briefings/:id.pdf', access: ['admin', 'official'], status: 200, request: () => ({ method: 'GET', url: `/api/v1/briefings/${fx.briefing}.pdf` }),
+    method: 'GET', route: '/api/v1/briefings/:id.pdf', permission: 'briefing.read', status: 200, request: () => ({ method: 'GET', url: `/api/v1/briefings/${fx.briefing}.pdf` }),
     check: (res) => expect(res.raw!.headers.etag).toMatch(/^"[0-9a-f]{64}"$/),
   },
 
   // network.routes.ts: every role reads the network and its coverage; only an admin changes them
-  { method: 'GET', route: '/api/v1/villages', access: ALL, status: 200, request: get(`/api/v1/villages?townCode=${NETWORK_TOWN}`) },
+  { method: 'GET', route: '/api/v1/villages', permission: 'network.read', status: 200, request: get(`/api/v1/villages?townCode=${NETWORK_TOWN}`) },
   {
-    method: 'POST', route: '/api/v1/villages', access: ['admin'], status: 201, writes: true,
+    method: 'POST', route: '/api/v1/villages', permission: 'network.write', status: 201, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/villages', payload: freshVillage() }),
     check: (res) => expect(res.body).toMatchObject({ townCode: NETWORK_TOWN, version: 1 }),
   },
   {
-    method: 'POST', route: '/api/v1/villages/import', access: ['admin'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/villages/import', permission: 'network.write', status: 200, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/villages/import', payload: villageImport() }), check: importedOne,
   },
   {
-    method: 'GET', route: '/api/v1/villages/:id', access: ALL, status: 200, request: () => get(`/api/v1/villages/${fx.village}`)(),
+    method: 'GET', route: '/api/v1/villages/:id', permission: 'network.read', status: 200, request: () => get(`/api/v1/villages/${fx.village}`)(),
     check: (res) => expect(res.body.id).toBe(fx.village),
   },
   {
-    method: 'PATCH', route: '/api/v1/villages/:id', access: ['admin'], status: 200, writes: true,
+    method: 'PATCH', route: '/api/v1/villages/:id', permission: 'network.write', status: 200, writes: true,
     request: () => ({ method: 'PATCH', url: `/api/v1/villages/${fx.village}`, payload: { notes: `矩阵备注 ${uid()}` } }),
     check: (res) => expect(res.body).toMatchObject({ id: fx.village, version: expect.any(Number) }),
   },
-  { method: 'GET', route: '/api/v1/villages/:id/history', access: ALL, status: 200, request: () => get(`/api/v1/villages/${fx.village}/history`)() },
-  { method: 'GET', route: '/api/v1/service-points', access: ALL, status: 200, request: get(`/api/v1/service-points?townCode=${NETWORK_TOWN}`) },
+  { method: 'GET', route: '/api/v1/villages/:id/history', permission: 'network.read', status: 200, request: () => get(`/api/v1/villages/${fx.village}/history`)() },
+  { method: 'GET', route: '/api/v1/service-points', permission: 'network.read', status: 200, request: get(`/api/v1/service-points?townCode=${NETWORK_TOWN}`) },
   {
-    method: 'POST', route: '/api/v1/service-points', access: ['admin'], status: 201, writes: true,
+    method: 'POST', route: '/api/v1/service-points', permission: 'network.write', status: 201, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/service-points', payload: freshStation() }),
     check: (res) => expect(res.body).toMatchObject({ version: 1, villageIds: [fx.village] }),
   },
   {
-    method: 'POST', route: '/api/v1/service-points/import', access: ['admin'], status: 200, writes: true,
+    method: 'POST', route: '/api/v1/service-points/import', permission: 'network.write', status: 200, writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/service-points/import', payload: stationImport() }), check: importedOne,
   },
   {
-    method: 'GET', route: '/api/v1/service-points/:id', access: ALL, status: 200, request: () => get(`/api/v1/service-points/${fx.servicePoint}`)(),
+    method: 'GET', route: '/api/v1/service-points/:id', permission: 'network.read', status: 200, request: () => get(`/api/v1/service-points/${fx.servicePoint}`)(),
     check: (res) => expect(res.body.id).toBe(fx.servicePoint),
   },
   {
-    method: 'PATCH', route: '/api/v1/service-points/:id', access: ['admin'], status: 200, writes: true,
+    method: 'PATCH', route: '/api/v1/service-points/:id', permission: 'network.write', status: 200, writes: true,
     request: () => ({ method: 'PATCH', url: `/api/v1/service-points/${fx.servicePoint}`, payload: { notes: `矩阵备注 ${uid()}` } }),
     check: (res) => expect(res.body).toMatchObject({ id: fx.servicePoint, villageIds: [fx.village] }),
   },
-  { method: 'GET', route: '/api/v1/service-points/:id/history', access: ALL, status: 200, request: () => get(`/api/v1/service-points/${fx.servicePoint}/history`)() },
-  { method: 'GET', route: '/api/v1/coverage', access: ALL, status: 200, request: get('/api/v1/coverage?date=2021-06-01') },
-  { method: 'GET', route: '/api/v1/coverage/series', access: ALL, status: 200, request: get('/api/v1/coverage/series?from=2021-01-01&to=2021-06-30') },
-  { method: 'GET', route: '/api/v1/coverage/villages', access: ALL, status: 200, request: get(`/api/v1/coverage/villages?townCode=${NETWORK_TOWN}&date=2021-06-01`) },
-  { method: 'GET', route: '/api/v1/coverage/targets', access: ALL, status: 200, request: get('/api/v1/coverage/targets') },
+  { method: 'GET', route: '/api/v1/service-points/:id/history', permission: 'network.read', status: 200, request: () => get(`/api/v1/service-points/${fx.servicePoint}/history`)() },
+  { method: 'GET', route: '/api/v1/coverage', permission: 'network.read', status: 200, request: get('/api/v1/coverage?date=2021-06-01') },
+  { method: 'GET', route: '/api/v1/coverage/series', permission: 'network.read', status: 200, request: get('/api/v1/coverage/series?from=2021-01-01&to=2021-06-30') },
+  { method: 'GET', route: '/api/v1/coverage/villages', permission: 'network.read', status: 200, request: get(`/api/v1/coverage/villages?townCode=${NETWORK_TOWN}&date=2021-06-01`) },
+  { method: 'GET', route: '/api/v1/coverage/targets', permission: 'network.read', status: 200, request: get('/api/v1/coverage/targets') },
   {
-    method: 'PUT', route: '/api/v1/coverage/targets', access: ['admin'], status: 200, writes: true,
+    method: 'PUT', route: '/api/v1/coverage/targets', permission: 'network.write', status: 200, writes: true,
     request: () => ({ method: 'PUT', url: '/api/v1/coverage/targets', payload: targets() }),
     check: (res) => expect(res.body.items.map((x: any) => [x.by, x.rate])).toEqual([['2020-12-31', 0.8], ['2021-12-31', 1]]),
   },
 
   // plugins/live.ts
-  { method: 'GET', route: '/api/v1/live', access: ALL, status: 101, websocket: true, request: get('/api/v1/live') },
+  { method: 'GET', route: '/api/v1/live', permission: 'live.subscribe', status: 101, websocket: true, request: get('/api/v1/live') },
 ];
 
+/** Who may call the row's route: the permission table's roles for its permission. */
+const rolesOf = (r: Row): 'public' | readonly Role[] => (r.permission === 'public' ? 'public' : PERMISSIONS[r.permission]);
+
 /** The ledger's write routes: where cooperatives or carriers record, and the county only reads. */
-const LEDGER_WRITES = ROWS.filter(
-  (r) => r.method !== 'GET' && r.access !== 'public' && !r.access.includes('official') && (r.access.includes('cooperative') || r.access.includes('carrier')),
-);
+const LEDGER_WRITES = ROWS.filter((r) => {
+  const roles = rolesOf(r);
+  return r.method !== 'GET' && roles !== 'public' && !roles.includes('official') && (roles.includes('cooperative') || roles.includes('carrier'));
+});
 
 /** The network's write routes: the county's administrators keep the register; everyone else reads it. */
 const NETWORK_WRITES = ROWS.filter((r) => r.method !== 'GET' && /^\/api\/v1\/(villages|service-points|coverage)(\/|$)/.test(r.route));
@@ -462,9 +469,10 @@ const NETWORK_WRITES = ROWS.filter((r) => r.method !== 'GET' && /^\/api\/v1\/(vi
 const keyOf = (method: string, route: string) => `${method.toUpperCase()} ${route}`;
 
 function expectedStatus(row: Row, who: Principal): number {
-  if (row.access === 'public') return row.status;
+  const roles = rolesOf(row);
+  if (roles === 'public') return row.status;
   if (who === 'none') return 401;
-  return row.access.includes(ROLE_OF[who]) ? row.status : 403;
+  return roles.includes(ROLE_OF[who]) ? row.status : 403;
 }
 
 /** Every route the app serves, read from Fastify's own route tree. */
@@ -549,7 +557,7 @@ describe('the matrix covers every route', () => {
     expect(tableKeys).toEqual(expect.arrayContaining(documented));
     const undocumented = ROWS.filter((r) => !documented.includes(keyOf(r.method, r.route)));
     // Hidden from the document: the public pages, and websockets (which OpenAPI does not describe).
-    expect(undocumented.every((r) => r.access === 'public' || r.websocket)).toBe(true);
+    expect(undocumented.every((r) => r.permission === 'public' || r.websocket)).toBe(true);
     expect(undocumented.map((r) => keyOf(r.method, r.route)).sort()).toEqual(
       [
         'GET /api/v1/live', 'GET /', 'GET /api/v1/openapi.json', 'GET /api/v1/docs', 'GET /api/v1/docs/json', 'GET /api/v1/docs/yaml',
@@ -566,6 +574,30 @@ describe('the matrix covers every route', () => {
     expect(served.filter((k) => k.startsWith('HEAD ')).map((k) => k.replace(/^HEAD/, 'GET')).sort()).toEqual(
       tableKeys.filter((k) => k.startsWith('GET ')).sort(),
     );
+  });
+
+  // What each route declared when it was registered (server/http/plugins/auth.ts records it).
+  const DOMAIN = fileURLToPath(new URL('../../server/domain', import.meta.url));
+  const declared = () => t.server.routeRules.filter((r) => r.method !== 'HEAD' && !PUBLIC_PREFIXES.some((p) => r.url.startsWith(p)));
+
+  it('finds every route declaring a permission of the table or public, and the one its row names', () => {
+    // (The docs pages, registered by @fastify/swagger-ui, cannot declare; the auth plugin opens them by prefix.)
+    const rules = declared();
+    expect(rules.length).toBe(ROWS.filter((r) => !PUBLIC_PREFIXES.some((p) => r.route.startsWith(p))).length);
+    for (const { method, url, rule } of rules) {
+      const row = ROWS.find((r) => keyOf(r.method, r.route) === keyOf(method, url));
+      expect({ route: keyOf(method, url), rule }).toEqual({ route: keyOf(method, url), rule: row?.permission ?? 'a row' });
+    }
+  });
+
+  it('uses every permission of the table, in a route or a verb (no dead entries)', () => {
+    const inRoutes = new Set(declared().map((r) => r.rule));
+    const verbs = readdirSync(DOMAIN, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && f !== 'access.ts')
+      .map((f) => readFileSync(join(DOMAIN, f), 'utf8'))
+      .join('\n');
+    const unused = (Object.keys(PERMISSIONS) as Permission[]).filter((p) => !inRoutes.has(p) && !verbs.includes(`'${p}'`));
+    expect(unused).toEqual([]);
   });
 });
 
@@ -757,7 +789,7 @@ describe('scope: what a caller may touch of the data', () => {
         'POST /api/v1/service-points/import', 'PATCH /api/v1/service-points/:id', 'PUT /api/v1/coverage/targets',
       ].sort(),
     );
-    expect(NETWORK_WRITES.every((r) => r.access !== 'public' && r.access.join() === 'admin' && r.writes)).toBe(true);
+    expect(NETWORK_WRITES.every((r) => rolesOf(r) !== 'public' && (rolesOf(r) as readonly Role[]).join() === 'admin' && r.writes)).toBe(true);
   });
 
   it.each(CASES)('$name: refused, nothing changes; the same request succeeds for $control', async (c) => {

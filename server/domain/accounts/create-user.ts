@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { users } from '../../../db/schema/index.ts';
 import { UserInput, type UserView } from '../../contracts/accounts.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
@@ -12,7 +12,7 @@ import { toUserView } from './views.ts';
 
 /** Admins create accounts; the username is the natural key, so a second account of that name is a 409. */
 export async function createUser({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<UserView> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'user.create');
   const u = parseInput(UserInput, input);
   const org = await resolveOrganization(ctx, u.role, u.organization);
   const passwordHash = await hashPassword(u.password);

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { sessions, users } from '../../../db/schema/index.ts';
 import { PasswordResetInput, type UserView } from '../../contracts/accounts.ts';
 import { IdParams } from '../../contracts/common.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
@@ -11,14 +11,14 @@ import { hashPassword } from './passwords.ts';
 import { toUserView } from './views.ts';
 
 export async function listUsers({ ctx }: { ctx: Ctx }): Promise<{ items: UserView[] }> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'user.read');
   const rows = await ctx.db.select().from(users).orderBy(asc(users.role), asc(users.username));
   return { items: rows.map(toUserView) };
 }
 
 /** Disabling (or re-enabling) an account; disabling ends its sessions at once. */
 export async function setUserDisabled({ ctx, id, disabled }: { ctx: Ctx; id: string; disabled: boolean }): Promise<UserView> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'user.update');
   parseInput(IdParams, { id });
   if (disabled && ctx.actor.userId === id) throw DomainError.conflict('you cannot disable your own account');
   return withTransaction(ctx, async (tx) => {
@@ -36,7 +36,7 @@ export async function setUserDisabled({ ctx, id, disabled }: { ctx: Ctx; id: str
 
 /** An admin sets a new password; the account's sessions end, so whoever held them must log in again. */
 export async function resetPassword({ ctx, id, input }: { ctx: Ctx; id: string; input: unknown }): Promise<UserView> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'user.update');
   parseInput(IdParams, { id });
   const { password } = parseInput(PasswordResetInput, input);
   const passwordHash = await hashPassword(password);

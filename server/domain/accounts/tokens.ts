@@ -3,7 +3,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { apiTokens } from '../../../db/schema/index.ts';
 import { TokenInput, type TokenView } from '../../contracts/accounts.ts';
 import { IdParams } from '../../contracts/common.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
@@ -16,7 +16,7 @@ export const TOKEN_PREFIX = 'gyt';
 
 /** Issues an API token for a carrier's or cooperative's system. The secret is returned this once only. */
 export async function createToken({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<TokenView & { token: string }> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'token.create');
   const t = parseInput(TokenInput, input);
   const org = await resolveOrganization(ctx, t.role, t.organization);
   const { secret, hash } = newSecret(TOKEN_PREFIX);
@@ -31,14 +31,14 @@ export async function createToken({ ctx, input }: { ctx: Ctx; input: unknown }):
 }
 
 export async function listTokens({ ctx }: { ctx: Ctx }): Promise<{ items: TokenView[] }> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'token.read');
   const rows = await ctx.db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt));
   return { items: rows.map(toTokenView) };
 }
 
 /** Revocation takes effect on the next request, on every process: tokens are checked against the database each time. */
 export async function revokeToken({ ctx, id }: { ctx: Ctx; id: string }): Promise<TokenView> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'token.revoke');
   parseInput(IdParams, { id });
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx

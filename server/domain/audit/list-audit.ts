@@ -1,13 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import { AuditQuery } from '../../contracts/accounts.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';
 import { iso } from '../../rules/time.ts';
 
 export async function listAudit({ ctx, query }: { ctx: Ctx; query: unknown }) {
-  requireRole(ctx, ['admin', 'official']);
+  requireAccess(ctx, 'audit.read');
   const q = parseInput(AuditQuery, query);
   const where: SQL[] = [sql`true`];
   if (q.actor) where.push(sql`actor = ${q.actor}`);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import { CarrierVolumeParams } from '../../contracts/ledger.ts';
-import { carrierCellScope } from '../access.ts';
+import { carrierCellScope, requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { iso } from '../../rules/time.ts';
@@ -9,7 +9,7 @@ import { unknownCodeIssues } from '../reference/load-reference.ts';
 
 /** Every revision a carrier made to one cell, oldest first, with who made it. */
 export async function carrierVolumeHistory({ ctx, params }: { ctx: Ctx; params: unknown }) {
-  carrierCellScope(ctx);
+  requireAccess(ctx, 'carrierCell.read');
   const cell = parseInput(CarrierVolumeParams, params);
   const issues = unknownCodeIssues(ctx.reference, cell);
   if (issues.length) throw DomainError.validation(issues);

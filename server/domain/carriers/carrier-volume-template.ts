@@ -1,5 +1,5 @@
 import { CarrierTemplateQuery } from '../../contracts/carrier-import.ts';
-import { requireCarrierScope, requireRole } from '../access.ts';
+import { carrierReportScope, requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
@@ -12,15 +12,14 @@ import { csvField, TEMPLATE_HEADERS } from './carrier-import-columns.ts';
  * Excel opens the Chinese text as UTF-8.
  */
 export function carrierVolumeTemplate({ ctx, query }: { ctx: Ctx; query: unknown }): { filename: string; csv: string } {
-  requireRole(ctx, ['admin', 'carrier']);
+  requireAccess(ctx, 'carrierCell.report');
   const q = parseInput(CarrierTemplateQuery, query);
   const issues = unknownCodeIssues(ctx.reference, { carrierCode: q.carrierCode });
   const today = businessDate(ctx.clock());
   if (q.date !== undefined && q.date > today) issues.push({ path: 'date', message: 'must not be a day that has not begun in Asia/Shanghai' });
   if (issues.length) throw DomainError.validation(issues);
-  if (q.carrierCode !== undefined) requireCarrierScope(ctx, q.carrierCode);
+  const carrierCode = carrierReportScope(ctx, q.carrierCode);
   const date = q.date ?? today;
-  const carrierCode = ctx.actor.role === 'carrier' ? ctx.actor.carrierCode : (q.carrierCode ?? null);
   const carrier = ctx.reference.carriers.find((c) => c.code === carrierCode);
   const h = TEMPLATE_HEADERS;
   const lines: string[][] = [[h.date, h.townCode, h.productCode, h.carrierCode, h.parcels]];

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import { CarrierVolumeDayQuery, type CarrierVolumeDay } from '../../contracts/carrier-import.ts';
-import { carrierCellScope } from '../access.ts';
+import { carrierCellScope, requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { iso } from '../../rules/time.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
+import { isConfirmedCellSql } from '../ledger/counting-sql.ts';
 
 type CellRow = {
   carrier_code: string; town_code: string; product_code: string; business_date: string;
@@ -19,7 +20,7 @@ type CellRow = {
  * cooperative none (see carrierCellScope).
  */
 export async function listCarrierVolumes({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<CarrierVolumeDay> {
-  carrierCellScope(ctx);
+  requireAccess(ctx, 'carrierCell.read');
   const q = parseInput(CarrierVolumeDayQuery, query);
   const issues = unknownCodeIssues(ctx.reference, q);
   if (issues.length) throw DomainError.validation(issues);
@@ -37,7 +38,7 @@ export async function listCarrierVolumes({ ctx, query }: { ctx: Ctx; query: unkn
         ON r.product_code = c.product_code AND r.business_date = c.business_date
        AND r.town_code = c.town_code AND r.carrier_code = c.carrier_code AND r.revision = c.revision
       WHERE c.business_date = ${q.date}::date
-        AND (c.reported_parcels IS NOT NULL OR c.logged_parcels <> 0)
+        AND (${isConfirmedCellSql('c')} OR c.logged_parcels <> 0)
         ${carrierCode === null ? sql`` : sql`AND c.carrier_code = ${carrierCode}`}
         ${q.townCode === undefined ? sql`` : sql`AND c.town_code = ${q.townCode}`}
         -- Naming every product lets the cells' key (product first) find the day without a scan.

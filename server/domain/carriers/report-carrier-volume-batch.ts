@@ -1,12 +1,12 @@
 import { CarrierVolumeBatchInput, type CarrierVolumeBatchResult, type CarrierVolumeInput } from '../../contracts/ledger.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { applyCarrierVolumes, cellKey, prepareCarrierVolume } from './report-carrier-volumes.ts';
 
 /** Up to 5,000 carrier figures, each judged on its own; the valid ones are applied in one transaction. */
 export async function reportCarrierVolumeBatch({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<CarrierVolumeBatchResult> {
-  requireRole(ctx, ['admin', 'carrier']);
+  requireAccess(ctx, 'carrierCell.report');
   const { items } = parseInput(CarrierVolumeBatchInput, input);
   const errors = new Map<number, DomainError>();
   const valid: { index: number; volume: CarrierVolumeInput }[] = [];

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import type { ErrorIssue } from '../../contracts/common.ts';
 import { CarrierVolumeInput, type CarrierVolumeView } from '../../contracts/ledger.ts';
+import { carrierReportRefusal } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, issuesFromZod } from '../errors.ts';
 import { cellCountDelta } from '../ledger/counting.ts';
@@ -26,11 +27,8 @@ export function prepareCarrierVolume(ctx: Ctx, raw: unknown, pathPrefix: (string
   if (v.date > businessDate(ctx.clock())) issues.push({ path: `${prefix}date`, message: 'must not be a day that has not begun in Asia/Shanghai' });
   if (v.date < '2015-01-01') issues.push({ path: `${prefix}date`, message: 'must not be before 2015' });
   if (issues.length) return { ok: false, error: DomainError.validation(issues) };
-  if (ctx.actor.role === 'carrier' && ctx.actor.carrierCode !== v.carrierCode)
-    return {
-      ok: false,
-      error: new DomainError('FORBIDDEN', 'This account may only report for its own carrier', [{ path: `${prefix}carrierCode`, message: 'not your carrier' }]),
-    };
+  const refusal = carrierReportRefusal(ctx, v.carrierCode, `${prefix}carrierCode`);
+  if (refusal) return { ok: false, error: refusal };
   return { ok: true, volume: v };
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import { PackagingRunListQuery, type PackagingRunPage } from '../../contracts/records.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
@@ -13,7 +13,7 @@ import { packagingRunColumns, packagingRunFrom, packagingRunsVisibleTo, toPackag
  * (a packaging run is handed to no carrier), so they are refused rather than shown an empty list.
  */
 export async function listPackagingRuns({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<PackagingRunPage> {
-  requireRole(ctx, ['admin', 'official', 'cooperative']);
+  requireAccess(ctx, 'packagingRun.read');
   const q = parseInput(PackagingRunListQuery, query);
   unknownCodes(unknownCodeIssues(ctx.reference, q));
   const where = whereAll([

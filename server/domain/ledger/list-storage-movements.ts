@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import { StorageMovementListQuery, type StorageMovementPage } from '../../contracts/records.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
@@ -13,7 +13,7 @@ import { storageMovementColumns, storageMovementFrom, storageMovementsVisibleTo,
  * facilities it runs; carriers are refused, as for packaging runs.
  */
 export async function listStorageMovements({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<StorageMovementPage> {
-  requireRole(ctx, ['admin', 'official', 'cooperative']);
+  requireAccess(ctx, 'storageMovement.read');
   const q = parseInput(StorageMovementListQuery, query);
   unknownCodes(unknownCodeIssues(ctx.reference, q));
   const where = whereAll([

@@ -8,7 +8,7 @@ import { businessDate, iso } from '../../rules/time.ts';
 import { pgCode } from '../transaction.ts';
 import { requestHash } from './request-hash.ts';
 import { assertNotFuture } from './instants.ts';
-import { requireCooperativeScope, requireRole } from '../access.ts';
+import { requireAccess, requireCooperativeScope } from '../access.ts';
 import { auditCte } from '../audit/audit-sql.ts';
 
 type Row = {
@@ -35,9 +35,9 @@ const columns = sql`id::text AS id, cooperative_id::text AS cooperative_id, prod
 
 /** Records a packaging run (fruit packed into parcels). Idempotent on the client's id. */
 export async function recordPackagingRun({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; run: PackagingRunView }> {
-  requireRole(ctx, ['admin', 'cooperative']);
+  requireAccess(ctx, 'packagingRun.create');
   const run = parseInput(PackagingRunInput, input);
-  requireCooperativeScope(ctx, run.cooperativeId);
+  requireCooperativeScope(ctx, 'packagingRun.create', run.cooperativeId);
   const packedAt = new Date(run.packedAt);
   const issues = [...unknownCodeIssues(ctx.reference, { productCode: run.productCode }), ...assertNotFuture(ctx, packedAt, 'packedAt')];
   if (issues.length) throw DomainError.validation(issues);

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../db/client.ts';
 import { PickupBatchInput, type PickupBatchResult } from '../../contracts/ledger.ts';
 import type { Ctx } from '../context.ts';
-import { canActForCooperative, requireRole } from '../access.ts';
+import { canActForCooperative, requireAccess } from '../access.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { insertPickups, preparePickup, type PickupOutcome, type PreparedPickup } from './record-pickups.ts';
 
@@ -12,7 +12,7 @@ import { insertPickups, preparePickup, type PickupOutcome, type PreparedPickup }
  * Every valid item is written exactly once, in a single statement.
  */
 export async function recordPickupBatch({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PickupBatchResult> {
-  requireRole(ctx, ['admin', 'cooperative']);
+  requireAccess(ctx, 'pickup.create');
   const { items } = parseInput(PickupBatchInput, input);
   const perItem: (PickupOutcome | { status: 'sameAs'; index: number })[] = [];
   const firstIndexById = new Map<string, number>();

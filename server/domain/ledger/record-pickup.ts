@@ -1,13 +1,13 @@
 import type { PickupView } from '../../contracts/ledger.ts';
 import type { Ctx } from '../context.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { DomainError } from '../errors.ts';
 import { pgCode } from '../transaction.ts';
 import { insertPickups, preparePickup } from './record-pickups.ts';
 
 /** Records one farm-gate pickup. `created` false means the same pickup was already on record. */
 export async function recordPickup({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; pickup: PickupView }> {
-  requireRole(ctx, ['admin', 'cooperative']);
+  requireAccess(ctx, 'pickup.create');
   const prepared = preparePickup(ctx, input);
   if (!prepared.ok) throw prepared.error;
   let outcomes;

@@ -7,7 +7,7 @@ import { unknownCodeIssues } from '../reference/load-reference.ts';
 import { businessDate, iso } from '../../rules/time.ts';
 import { withTransaction } from '../transaction.ts';
 import { assertNotFuture } from './instants.ts';
-import { requireRole } from '../access.ts';
+import { canActForCooperative, requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import { requestHash } from './request-hash.ts';
 
@@ -39,7 +39,7 @@ const columns = sql`id::text AS id, facility_id::text AS facility_id, product_co
  * its capacity, is refused with 409 and writes nothing.
  */
 export async function recordStorageMovement({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; movement: StorageMovementView }> {
-  requireRole(ctx, ['admin', 'cooperative']);
+  requireAccess(ctx, 'storageMovement.create');
   const m = parseInput(StorageMovementInput, input);
   const movedAt = new Date(m.movedAt);
   const issues = [...unknownCodeIssues(ctx.reference, { productCode: m.productCode }), ...assertNotFuture(ctx, movedAt, 'movedAt')];
@@ -53,7 +53,7 @@ export async function recordStorageMovement({ ctx, input }: { ctx: Ctx; input: u
         FROM storage_facilities WHERE id = ${m.facilityId}::uuid FOR UPDATE`),
     );
     if (!facility) throw DomainError.validation([{ path: 'facilityId', message: 'unknown storage facility' }]);
-    if (ctx.actor.role === 'cooperative' && facility.operator !== ctx.actor.cooperativeId)
+    if (!canActForCooperative(ctx, facility.operator))
       throw new DomainError('FORBIDDEN', 'This account may only record movements in facilities its cooperative runs', [
         { path: 'facilityId', message: 'not run by your cooperative' },
       ]);

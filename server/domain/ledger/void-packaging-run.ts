@@ -3,7 +3,7 @@ import { rowsOf } from '../../../db/client.ts';
 import { IdParams } from '../../contracts/common.ts';
 import { VoidInput } from '../../contracts/ledger.ts';
 import type { PackagingRunVoidResult } from '../../contracts/records.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
@@ -15,7 +15,7 @@ import { packagingRunColumns, packagingRunFrom, packagingRunsVisibleTo, toPackag
  * tally, so nothing else changes. Voiding it again changes nothing and answers the first reversal.
  */
 export async function voidPackagingRun({ ctx, id, input }: { ctx: Ctx; id: string; input: unknown }): Promise<PackagingRunVoidResult> {
-  requireRole(ctx, ['admin', 'cooperative']);
+  requireAccess(ctx, 'packagingRun.void');
   parseInput(IdParams, { id });
   const { reason } = parseInput(VoidInput, input);
   return withTransaction(ctx, async (tx) => {

@@ -7,7 +7,7 @@ import { DomainError, parseInput } from '../errors.ts';
 import { withRetry } from '../transaction.ts';
 import { selectPickupsByIds, toPickupView, type PickupRow } from './pickup-rows.ts';
 import { loggedDeltaCtes, pickSlot } from './tally-sql.ts';
-import { requireRole } from '../access.ts';
+import { cooperativeScope, requireAccess } from '../access.ts';
 import { auditCte } from '../audit/audit-sql.ts';
 
 /**
@@ -15,11 +15,11 @@ import { auditCte } from '../audit/audit-sql.ts';
  * out of the tallies, in one statement. Voiding an already-voided pickup changes nothing.
  */
 export async function voidPickup({ ctx, id, input }: { ctx: Ctx; id: string; input: unknown }): Promise<{ voided: boolean; pickup: PickupView }> {
-  requireRole(ctx, ['admin', 'cooperative']);
+  requireAccess(ctx, 'pickup.void');
   parseInput(IdParams, { id });
   const { reason } = parseInput(VoidInput, input);
   // Another cooperative's pickup answers 404, as if it did not exist: no probing for ids.
-  const scope = ctx.actor.role === 'cooperative' ? ctx.actor.cooperativeId : null;
+  const scope = cooperativeScope(ctx);
   const result = await withRetry(() =>
     execPrepared<{ n: number }>(ctx.db, sql`
     WITH rev AS (

@@ -3,7 +3,7 @@ import { rowsOf } from '../../../db/client.ts';
 import { IdParams } from '../../contracts/common.ts';
 import { VoidInput } from '../../contracts/ledger.ts';
 import type { StorageMovementVoidResult } from '../../contracts/records.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
@@ -17,7 +17,7 @@ import { storageMovementColumns, storageMovementFrom, storageMovementsVisibleTo,
  * refused with 409 and nothing is written. Voiding it again changes nothing.
  */
 export async function voidStorageMovement({ ctx, id, input }: { ctx: Ctx; id: string; input: unknown }): Promise<StorageMovementVoidResult> {
-  requireRole(ctx, ['admin', 'cooperative']);
+  requireAccess(ctx, 'storageMovement.void');
   parseInput(IdParams, { id });
   const { reason } = parseInput(VoidInput, input);
   return withTransaction(ctx, async (tx) => {

@@ -1,7 +1,7 @@
 import { asc, sql } from 'drizzle-orm';
 import { coverageTargets } from '../../../db/schema/index.ts';
 import { CoverageTargetsInput } from '../../contracts/network.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';
@@ -15,13 +15,13 @@ export async function loadTargets(db: Ctx['db'] | Tx): Promise<TargetView[]> {
 }
 
 export async function getCoverageTargets({ ctx }: { ctx: Ctx }): Promise<{ items: TargetView[] }> {
-  requireRole(ctx, ['admin', 'official', 'cooperative', 'carrier']);
+  requireAccess(ctx, 'network.read');
   return { items: await loadTargets(ctx.db) };
 }
 
 /** Replaces the whole set of coverage targets (at least one); the audit row keeps the set before and after. */
 export async function setCoverageTargets({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ items: TargetView[] }> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'network.write');
   const { items } = parseInput(CoverageTargetsInput, input);
   return withTransaction(ctx, async (tx) => {
     // Serialises concurrent replacements: the second sees the first's set as its "before".

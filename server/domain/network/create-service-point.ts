@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, inArray, or } from 'drizzle-orm';
 import { servicePointVillages, servicePoints, villages } from '../../../db/schema/index.ts';
 import { ServicePointInput, type ServicePointRecord, type ServicePointView } from '../../contracts/network.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
@@ -12,7 +12,7 @@ import { loadPointLinks, servicePointIssues, servicePointRecordFrom } from './se
 
 /** Registers a county hub, town node or village station; natural key `code`. A re-send answers the original. */
 export async function createServicePoint({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; servicePoint: ServicePointView }> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'network.write');
   const p = parseInput(ServicePointInput, input);
   const record = servicePointRecordFrom(ctx.reference, p);
   const id = p.id ?? randomUUID();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, or } from 'drizzle-orm';
 import { villages } from '../../../db/schema/index.ts';
 import { VillageInput, type VillageView } from '../../contracts/network.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
@@ -12,7 +12,7 @@ import { villageIssues, villageRecordFrom } from './village-rules.ts';
 
 /** Registers an administrative village or community; natural key `code`. A re-send answers the original. */
 export async function createVillage({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; village: VillageView }> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'network.write');
   const v = parseInput(VillageInput, input);
   const record = villageRecordFrom(v);
   const issues = villageIssues(ctx.reference, record);

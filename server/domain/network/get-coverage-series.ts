@@ -1,5 +1,5 @@
 import { SeriesQuery } from '../../contracts/network.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
@@ -16,7 +16,7 @@ const MAX_POINTS = 1000;
  * a correction to an opening date corrects the whole series.
  */
 export async function getCoverageSeries({ ctx, query }: { ctx: Ctx; query: unknown }) {
-  requireRole(ctx, ['admin', 'official', 'cooperative', 'carrier']);
+  requireAccess(ctx, 'network.read');
   const q = parseInput(SeriesQuery, query ?? {});
   const issues = [
     ...(q.brand ? unknownCodeIssues(ctx.reference, { carrierCode: q.brand }).map((i) => ({ ...i, path: 'brand' })) : []),

@@ -1,5 +1,5 @@
 import { CoverageQuery, type CoverageView } from '../../contracts/network.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
@@ -14,7 +14,7 @@ import { loadNetworkFacts } from './network-records.ts';
  * the targets. Computed in memory from the records on every read (see loadNetworkFacts).
  */
 export async function getCoverage({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<CoverageView> {
-  requireRole(ctx, ['admin', 'official', 'cooperative', 'carrier']);
+  requireAccess(ctx, 'network.read');
   const q = parseInput(CoverageQuery, query ?? {});
   if (q.brand) {
     const issues = unknownCodeIssues(ctx.reference, { carrierCode: q.brand }).map((i) => ({ ...i, path: 'brand' }));

@@ -1,15 +1,13 @@
 import { asc, eq, sql, type SQL } from 'drizzle-orm';
 import { servicePoints } from '../../../db/schema/index.ts';
 import { ServicePointListQuery, type ServicePointView } from '../../contracts/network.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { toServicePointView, villageIdsByPoint } from './network-records.ts';
 
-const READERS = ['admin', 'official', 'cooperative', 'carrier'] as const;
-
 export async function listServicePoints({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<{ items: ServicePointView[] }> {
-  requireRole(ctx, READERS);
+  requireAccess(ctx, 'network.read');
   const q = parseInput(ServicePointListQuery, query ?? {});
   const where: SQL[] = [sql`true`];
   if (q.townCode) where.push(eq(servicePoints.townCode, q.townCode));
@@ -25,7 +23,7 @@ export async function listServicePoints({ ctx, query }: { ctx: Ctx; query: unkno
 }
 
 export async function getServicePoint({ ctx, id }: { ctx: Ctx; id: string }): Promise<ServicePointView> {
-  requireRole(ctx, READERS);
+  requireAccess(ctx, 'network.read');
   const [row] = await ctx.db.select().from(servicePoints).where(eq(servicePoints.id, id));
   if (!row) throw DomainError.notFound('The service point');
   return toServicePointView(row, (await villageIdsByPoint(ctx.db, [id])).get(id) ?? []);

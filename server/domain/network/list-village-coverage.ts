@@ -1,5 +1,5 @@
 import { VillageCoverageQuery, type CoverageStatus } from '../../contracts/network.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
@@ -9,7 +9,7 @@ import { loadNetworkFacts } from './network-records.ts';
 
 /** Each village's status on a date and the open points serving it: the detail behind a town's figures. */
 export async function listVillageCoverage({ ctx, query }: { ctx: Ctx; query: unknown }) {
-  requireRole(ctx, ['admin', 'official', 'cooperative', 'carrier']);
+  requireAccess(ctx, 'network.read');
   const q = parseInput(VillageCoverageQuery, query ?? {});
   const issues = [
     ...(q.brand ? unknownCodeIssues(ctx.reference, { carrierCode: q.brand }).map((i) => ({ ...i, path: 'brand' })) : []),

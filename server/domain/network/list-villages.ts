@@ -1,15 +1,13 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { villages } from '../../../db/schema/index.ts';
 import { VillageListQuery, type VillageView } from '../../contracts/network.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { toVillageView } from './network-records.ts';
 
-const READERS = ['admin', 'official', 'cooperative', 'carrier'] as const;
-
 export async function listVillages({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<{ items: VillageView[] }> {
-  requireRole(ctx, READERS);
+  requireAccess(ctx, 'network.read');
   const q = parseInput(VillageListQuery, query ?? {});
   const where: SQL[] = [];
   if (q.townCode) where.push(eq(villages.townCode, q.townCode));
@@ -19,7 +17,7 @@ export async function listVillages({ ctx, query }: { ctx: Ctx; query: unknown })
 }
 
 export async function getVillage({ ctx, id }: { ctx: Ctx; id: string }): Promise<VillageView> {
-  requireRole(ctx, READERS);
+  requireAccess(ctx, 'network.read');
   const [row] = await ctx.db.select().from(villages).where(eq(villages.id, id));
   if (!row) throw DomainError.notFound('The village');
   return toVillageView(row);

@@ -1,14 +1,14 @@
 import { asc, eq } from 'drizzle-orm';
 import { servicePointVersions, servicePoints } from '../../../db/schema/index.ts';
 import type { ServicePointRecord } from '../../contracts/network.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { changedFields, SERVICE_POINT_FIELDS } from './network-records.ts';
 
 /** Every version of a service point, oldest first, with who changed what and when. */
 export async function servicePointHistory({ ctx, id }: { ctx: Ctx; id: string }) {
-  requireRole(ctx, ['admin', 'official', 'cooperative', 'carrier']);
+  requireAccess(ctx, 'network.read');
   const [exists] = await ctx.db.select({ id: servicePoints.id }).from(servicePoints).where(eq(servicePoints.id, id));
   if (!exists) throw DomainError.notFound('The service point');
   const rows = await ctx.db.select().from(servicePointVersions).where(eq(servicePointVersions.servicePointId, id)).orderBy(asc(servicePointVersions.version));

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { servicePointVillages, servicePoints } from '../../../db/schema/index.ts';
 import { Uuid } from '../../contracts/common.ts';
 import { ServicePointPatch, type ServicePointView } from '../../contracts/network.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
@@ -13,7 +13,7 @@ import { loadPointLinks, servicePointIssues, servicePointRecordFrom } from './se
 
 /** Changes some fields of a service point (closing it is setting closedOn); a new version is kept only when something changed. */
 export async function updateServicePoint({ ctx, id, input }: { ctx: Ctx; id: string; input: unknown }): Promise<{ changed: boolean; servicePoint: ServicePointView }> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'network.write');
   const pointId = parseInput(Uuid, id);
   const { expectedVersion, ...patch } = parseInput(ServicePointPatch, input);
   return withTransaction(ctx, async (tx) => {

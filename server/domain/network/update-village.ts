@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { villages } from '../../../db/schema/index.ts';
 import { VillagePatch, type VillageView } from '../../contracts/network.ts';
 import { Uuid } from '../../contracts/common.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
@@ -12,7 +12,7 @@ import { villageIssues } from './village-rules.ts';
 
 /** Changes some fields of a village; a new version is kept only when something changed. */
 export async function updateVillage({ ctx, id, input }: { ctx: Ctx; id: string; input: unknown }): Promise<{ changed: boolean; village: VillageView }> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'network.write');
   const villageId = parseInput(Uuid, id);
   const { expectedVersion, ...patch } = parseInput(VillagePatch, input);
   return withTransaction(ctx, async (tx) => {

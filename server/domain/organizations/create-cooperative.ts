@@ -5,7 +5,7 @@ import { CooperativeInput, type CooperativeView } from '../../contracts/organiza
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import { withTransaction } from '../transaction.ts';
 
@@ -22,7 +22,7 @@ export const toCooperativeView = (r: Row): CooperativeView => ({
 
 /** Registers a cooperative; its natural key is town + name, so a re-sent registration returns the original. */
 export async function createCooperative({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; cooperative: CooperativeView }> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'cooperative.create');
   const c = parseInput(CooperativeInput, input);
   const issues = unknownCodeIssues(ctx.reference, { townCode: c.townCode });
   if (issues.length) throw DomainError.validation(issues);

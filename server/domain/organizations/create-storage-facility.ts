@@ -6,7 +6,7 @@ import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
 import { pgCode, withTransaction } from '../transaction.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 
 type Row = typeof storageFacilities.$inferSelect;
@@ -23,7 +23,7 @@ export const toStorageFacilityView = (r: Row): StorageFacilityView => ({
 
 /** Registers a cold store, CA store or ambient warehouse; natural key town + name. */
 export async function createStorageFacility({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; facility: StorageFacilityView }> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'storageFacility.create');
   const f = parseInput(StorageFacilityInput, input);
   const issues = unknownCodeIssues(ctx.reference, { townCode: f.townCode });
   if (issues.length) throw DomainError.validation(issues);

@@ -6,8 +6,9 @@ import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { unknownCodeIssues } from '../reference/load-reference.ts';
 import { withTransaction } from '../transaction.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
+import { confirmedSql, inKnownProjectScopeSql, provisionalSql } from '../ledger/counting-sql.ts';
 import { toProjectView } from './project-view.ts';
 
 /**
@@ -16,7 +17,7 @@ import { toProjectView } from './project-view.ts';
  * The natural key is the project's code.
  */
 export async function createProject({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; project: ProjectView }> {
-  requireRole(ctx, ['admin']);
+  requireAccess(ctx, 'project.create');
   const p = parseInput(ProjectInput, input);
   const issues = unknownCodeIssues(ctx.reference, { productCode: p.productCode, townCode: p.townCode });
   if (issues.length) throw DomainError.validation(issues);
@@ -59,13 +60,10 @@ export async function createProject({ ctx, input }: { ctx: Ctx; input: unknown }
     await tx.execute(sql`
       INSERT INTO project_rollups (project_id, dim, key, slot, confirmed, provisional)
       SELECT ${inserted.id}::uuid, d.dim, d.key, 0,
-             sum(coalesce(c.reported_parcels, 0)),
-             sum(CASE WHEN c.reported_parcels IS NULL THEN c.logged_parcels ELSE 0 END)
+             sum(${confirmedSql('c')}), sum(${provisionalSql('c')})
       FROM volume_cells c
       CROSS JOIN LATERAL (VALUES ('town', c.town_code), ('carrier', c.carrier_code), ('day', c.business_date::text)) AS d(dim, key)
-      WHERE c.product_code = ${p.productCode}
-        AND c.business_date BETWEEN ${p.startsOn}::date AND ${p.endsOn}::date
-        AND (${values.townCode}::text IS NULL OR c.town_code = ${values.townCode})
+      WHERE ${inKnownProjectScopeSql(values, 'c')}
       GROUP BY d.dim, d.key`);
     await writeAudit(tx, ctx, { action: 'project.create', targetType: 'project', targetId: inserted.id, details: { code: p.code, targetParcels: p.targetParcels } });
     return { created: true, project: toProjectView(inserted) };

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { briefings } from '../../../db/schema/index.ts';
 import { BriefingInput, type BriefingView } from '../../contracts/briefings.ts';
 import { renderBriefingPdf } from '../../reports/render-briefing-pdf.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
@@ -19,7 +19,7 @@ import { gatherBriefing, issueYear, nextBriefingNumber, type BriefingData } from
  * number is taken under a table lock, in the same transaction that stores the briefing.
  */
 export async function issueBriefing({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ created: boolean; briefing: BriefingView }> {
-  requireRole(ctx, ['admin', 'official']);
+  requireAccess(ctx, 'briefing.issue');
   // The id may be the client's, as for every write here: a re-sent issue (a double click, a
   // retry after a timeout) must answer with the briefing it made, not use up a second number.
   const { id: requestedId, ...request } = parseInput(BriefingInput, input);

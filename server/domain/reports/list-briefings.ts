@@ -1,14 +1,14 @@
 import { desc, eq } from 'drizzle-orm';
 import { briefings } from '../../../db/schema/index.ts';
 import { BriefingListQuery, type BriefingView } from '../../contracts/briefings.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';
 import { METADATA, toBriefingView } from './briefing-view.ts';
 
 /** Issued briefings, newest first, without their bytes. */
 export async function listBriefings({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<{ items: BriefingView[] }> {
-  requireRole(ctx, ['admin', 'official']);
+  requireAccess(ctx, 'briefing.read');
   const q = parseInput(BriefingListQuery, query);
   const rows = await ctx.db
     .select(METADATA)

@@ -1,6 +1,6 @@
 import { BriefingPreviewQuery } from '../../contracts/briefings.ts';
 import { renderBriefingPdf } from '../../reports/render-briefing-pdf.ts';
-import { requireRole } from '../access.ts';
+import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';
 import { buildBriefingModel, DEFAULT_TITLE } from './build-briefing-model.ts';
@@ -14,7 +14,7 @@ export type BriefingPreview = { pdf: Buffer; year: number; number: number; title
  * as a preview on the masthead and across every page.
  */
 export async function previewBriefing({ ctx, query }: { ctx: Ctx; query: unknown }): Promise<BriefingPreview> {
-  requireRole(ctx, ['admin', 'official']);
+  requireAccess(ctx, 'briefing.issue');
   const q = parseInput(BriefingPreviewQuery, query);
   const data = await gatherBriefing({ ctx, projectIds: q.projectIds });
   const year = issueYear(data.cutOff);

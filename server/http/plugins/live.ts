@@ -5,7 +5,6 @@ import { SERVER_DEFAULTS } from '../../config.ts';
 import type { Ctx } from '../../domain/context.ts';
 import type { Bus } from '../../live/bus.ts';
 import { LiveHub, type HubOptions } from '../../live/hub.ts';
-import { ALL_ROLES } from './auth.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -34,7 +33,7 @@ export default fp(
     app.addHook('onResponse', async (request, reply) => {
       if (request.headers.upgrade && reply.statusCode >= 400) request.raw.socket?.destroy();
     });
-    app.get('/api/v1/live', { websocket: true, config: { access: ALL_ROLES }, schema: { hide: true } }, (socket, request) => {
+    app.get('/api/v1/live', { websocket: true, config: { permission: 'live.subscribe' }, schema: { hide: true } }, (socket, request) => {
       const a = request.ctx.actor;
       // A user's sessions share one allowance (every tab of every browser); each token has its own.
       hub.connect(socket, a.userId ? `user:${a.userId}` : `token:${a.tokenId}`);

@@ -9,10 +9,9 @@ import { login, logout } from '../../domain/accounts/login.ts';
 import { listUsers, resetPassword, setUserDisabled } from '../../domain/accounts/manage-users.ts';
 import { createToken, listTokens, revokeToken } from '../../domain/accounts/tokens.ts';
 import { listAudit } from '../../domain/audit/list-audit.ts';
-import { ALL_ROLES, SESSION_COOKIE } from '../plugins/auth.ts';
+import { SESSION_COOKIE } from '../plugins/auth.ts';
 
 export const accountRoutes: FastifyPluginAsyncZod<{ sessionHours: number; cookieSecure: boolean }> = async (app, opts) => {
-  const admin = { access: ['admin'] as const };
   const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
   app.post(
@@ -24,53 +23,56 @@ export const accountRoutes: FastifyPluginAsyncZod<{ sessionHours: number; cookie
     async (req, reply) => {
       const result = await login({ ctx: req.ctx, input: req.body, ip: req.ip, userAgent: req.headers['user-agent'], sessionHours: opts.sessionHours });
       reply.setCookie(SESSION_COOKIE, result.sessionSecret, {
-        path: '/', httpOnly: true, sameSite: 'lax', secure: opts.cookieSecure, expires: result.expiresAt,
+        // Max-Age, not Expires: the browser counts it from when it receives the cookie, so a device
+        // whose clock disagrees with the app's (a phone days off, a demo shown at another date)
+        // does not throw the session away on arrival. The server enforces the real expiry.
+        path: '/', httpOnly: true, sameSite: 'lax', secure: opts.cookieSecure, maxAge: Math.max(1, Math.round((result.expiresAt.getTime() - req.ctx.clock().getTime()) / 1000)),
       });
       return meView(result.actor);
     },
   );
   app.post(
     '/auth/logout',
-    { config: { access: ALL_ROLES }, schema: { tags: ['accounts'], summary: 'End this session', response: { 204: z.null() } } },
+    { config: { permission: 'session.end' }, schema: { tags: ['accounts'], summary: 'End this session', response: { 204: z.null() } } },
     async (req, reply) => {
       await logout({ ctx: req.ctx });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
     },
   );
-  app.get('/auth/me', { config: { access: ALL_ROLES }, schema: { tags: ['accounts'], response: { 200: MeView } } }, async (req) =>
+  app.get('/auth/me', { config: { permission: 'session.read' }, schema: { tags: ['accounts'], response: { 200: MeView } } }, async (req) =>
     meView({ ...req.ctx.actor, csrfToken: req.csrfToken }),
   );
 
-  app.get('/users', { config: admin, schema: { tags: ['accounts'], response: { 200: UserList } } }, (req) => listUsers({ ctx: req.ctx }));
-  app.post('/users', { config: admin, schema: { tags: ['accounts'], body: UserInput, response: { 201: UserView, ...errors } } }, async (req, reply) =>
+  app.get('/users', { config: { permission: 'user.read' }, schema: { tags: ['accounts'], response: { 200: UserList } } }, (req) => listUsers({ ctx: req.ctx }));
+  app.post('/users', { config: { permission: 'user.create' }, schema: { tags: ['accounts'], body: UserInput, response: { 201: UserView, ...errors } } }, async (req, reply) =>
     reply.code(201).send(await createUser({ ctx: req.ctx, input: req.body })),
   );
-  app.post('/users/:id/disable', { config: admin, schema: { tags: ['accounts'], params: IdParams, response: { 200: UserView, ...errors } } }, (req) =>
+  app.post('/users/:id/disable', { config: { permission: 'user.update' }, schema: { tags: ['accounts'], params: IdParams, response: { 200: UserView, ...errors } } }, (req) =>
     setUserDisabled({ ctx: req.ctx, id: req.params.id, disabled: true }),
   );
-  app.post('/users/:id/enable', { config: admin, schema: { tags: ['accounts'], params: IdParams, response: { 200: UserView, ...errors } } }, (req) =>
+  app.post('/users/:id/enable', { config: { permission: 'user.update' }, schema: { tags: ['accounts'], params: IdParams, response: { 200: UserView, ...errors } } }, (req) =>
     setUserDisabled({ ctx: req.ctx, id: req.params.id, disabled: false }),
   );
   app.post(
     '/users/:id/password',
-    { config: admin, schema: { tags: ['accounts'], summary: "Reset a user's password", params: IdParams, body: PasswordResetInput, response: { 200: UserView, ...errors } } },
+    { config: { permission: 'user.update' }, schema: { tags: ['accounts'], summary: "Reset a user's password", params: IdParams, body: PasswordResetInput, response: { 200: UserView, ...errors } } },
     (req) => resetPassword({ ctx: req.ctx, id: req.params.id, input: req.body }),
   );
 
-  app.get('/tokens', { config: admin, schema: { tags: ['accounts'], response: { 200: TokenList } } }, (req) => listTokens({ ctx: req.ctx }));
+  app.get('/tokens', { config: { permission: 'token.read' }, schema: { tags: ['accounts'], response: { 200: TokenList } } }, (req) => listTokens({ ctx: req.ctx }));
   app.post(
     '/tokens',
-    { config: admin, schema: { tags: ['accounts'], summary: 'Issue an API token (shown once)', body: TokenInput, response: { 201: TokenCreated, ...errors } } },
+    { config: { permission: 'token.create' }, schema: { tags: ['accounts'], summary: 'Issue an API token (shown once)', body: TokenInput, response: { 201: TokenCreated, ...errors } } },
     async (req, reply) => reply.code(201).send(await createToken({ ctx: req.ctx, input: req.body })),
   );
-  app.post('/tokens/:id/revoke', { config: admin, schema: { tags: ['accounts'], params: IdParams, response: { 200: TokenView, ...errors } } }, (req) =>
+  app.post('/tokens/:id/revoke', { config: { permission: 'token.revoke' }, schema: { tags: ['accounts'], params: IdParams, response: { 200: TokenView, ...errors } } }, (req) =>
     revokeToken({ ctx: req.ctx, id: req.params.id }),
   );
 
   app.get(
     '/audit',
-    { config: { access: ['admin', 'official'] }, schema: { tags: ['accounts'], summary: 'The audit trail, newest first', querystring: AuditQuery, response: { 200: AuditList } } },
+    { config: { permission: 'audit.read' }, schema: { tags: ['accounts'], summary: 'The audit trail, newest first', querystring: AuditQuery, response: { 200: AuditList } } },
     (req) => listAudit({ ctx: req.ctx, query: req.query }),
   );
 };

@@ -8,11 +8,6 @@ import { issueBriefing } from '../../domain/reports/issue-briefing.ts';
 import { listBriefings } from '../../domain/reports/list-briefings.ts';
 import { previewBriefing } from '../../domain/reports/preview-briefing.ts';
 
-// Briefings are the leading group's internal documents, with every town's and carrier's
-// figures side by side: officials and admins issue and read them. Cooperative and carrier
-// accounts, which otherwise see only their own records, do not.
-const access = { access: ['admin', 'official'] as const };
-
 // A PDF is sent as a Buffer, which Fastify never serializes; the schema is for the document.
 const Pdf = z.string().meta({ description: 'the PDF (application/pdf); errors are JSON', format: 'binary' });
 const produces = ['application/pdf', 'application/json'];
@@ -39,7 +34,7 @@ export const briefingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/briefings',
     {
-      config: access,
+      config: { permission: 'briefing.issue' },
       schema: {
         tags,
         summary: 'Issue a briefing (简报): render it with the figures as of now and give it the next number of the year',
@@ -57,7 +52,7 @@ export const briefingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/briefings',
-    { config: access, schema: { tags, summary: 'Issued briefings, newest first', querystring: BriefingListQuery, response: { 200: BriefingList, ...errors } } },
+    { config: { permission: 'briefing.read' }, schema: { tags, summary: 'Issued briefings, newest first', querystring: BriefingListQuery, response: { 200: BriefingList, ...errors } } },
     (req) => listBriefings({ ctx: req.ctx, query: req.query }),
   );
 
@@ -65,7 +60,7 @@ export const briefingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/briefings/preview.pdf',
     {
-      config: access,
+      config: { permission: 'briefing.issue' },
       schema: {
         tags,
         summary: 'Render a briefing as it would be issued now, without issuing it (no number is used up)',
@@ -84,7 +79,7 @@ export const briefingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/briefings/:id.pdf',
     {
-      config: access,
+      config: { permission: 'briefing.read' },
       schema: {
         tags,
         summary: 'The PDF of an issued briefing, byte for byte as issued (ETag: its SHA-256)',

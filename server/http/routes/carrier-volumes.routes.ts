@@ -9,7 +9,6 @@ import { ErrorBody } from '../../contracts/common.ts';
 import {
   CarrierVolumeBatchInput, CarrierVolumeBatchResult, CarrierVolumeBody, CarrierVolumeHistory, CarrierVolumeParams, CarrierVolumeView,
 } from '../../contracts/ledger.ts';
-import { CARRIER_CELL_READERS } from '../../domain/access.ts';
 import { carrierVolumeHistory } from '../../domain/carriers/carrier-volume-history.ts';
 import { carrierVolumeTemplate } from '../../domain/carriers/carrier-volume-template.ts';
 import { importCarrierVolumes } from '../../domain/carriers/import-carrier-volumes.ts';
@@ -46,7 +45,7 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['carrier volumes'];
   app.get(
     '/carrier-volumes',
-    { config: { access: CARRIER_CELL_READERS },
+    { config: { permission: 'carrierCell.read' },
       schema: {
         tags,
         summary: "A day's figures, cell by cell: each carrier's latest report and the cooperatives' pickups",
@@ -59,7 +58,7 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/carrier-volumes/template.csv',
-    { config: { access: ['admin', 'carrier'] },
+    { config: { permission: 'carrierCell.report' },
       schema: {
         tags,
         summary: 'A CSV to fill in and import: every town and product for the day, the figures blank',
@@ -85,7 +84,7 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
     );
     files.post(
       '/carrier-volumes/import',
-      { config: { access: ['admin', 'carrier'] },
+      { config: { permission: 'carrierCell.report' },
         schema: {
           tags,
           summary: "Import a carrier's figures from CSV or Excel (all rows or none), or preview them",
@@ -107,7 +106,7 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
   const path = '/carrier-volumes/:carrierCode/:townCode/:productCode/:date';
   app.put(
     path,
-    { config: { access: ['admin', 'carrier'] },
+    { config: { permission: 'carrierCell.report' },
       schema: {
         tags,
         summary: "Set a carrier's cumulative figure for one business day",
@@ -122,7 +121,7 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     `${path}/history`,
     {
-      config: { access: CARRIER_CELL_READERS },
+      config: { permission: 'carrierCell.read' },
       schema: {
         tags,
         summary: "A cell's revisions and who made them",
@@ -135,7 +134,7 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/carrier-volumes/batch',
-    { config: { access: ['admin', 'carrier'] }, schema: { tags, summary: 'Up to 5,000 carrier figures, each judged on its own', body: CarrierVolumeBatchInput, response: { 200: CarrierVolumeBatchResult, 400: ErrorBody } } },
+    { config: { permission: 'carrierCell.report' }, schema: { tags, summary: 'Up to 5,000 carrier figures, each judged on its own', body: CarrierVolumeBatchInput, response: { 200: CarrierVolumeBatchResult, 400: ErrorBody } } },
     (req) => reportCarrierVolumeBatch({ ctx: req.ctx, input: req.body }),
   );
 };

@@ -27,7 +27,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ version: string }> = async (a
       ]);
       clearTimeout(timer);
       if (!ok) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database: databaseKind, version: opts.version });
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database: databaseKind, version: opts.version, now: request.ctx.clock().toISOString() });
     },
   );
 };

@@ -20,7 +20,6 @@ import { servicePointHistory } from '../../domain/network/service-point-history.
 import { updateServicePoint } from '../../domain/network/update-service-point.ts';
 import { updateVillage } from '../../domain/network/update-village.ts';
 import { villageHistory } from '../../domain/network/village-history.ts';
-import { ALL_ROLES } from '../plugins/auth.ts';
 import type { FastifyReply } from 'fastify';
 
 const IMPORT_DESCRIPTION =
@@ -48,12 +47,12 @@ export const networkRoutes: FastifyPluginAsyncZod = async (app) => {
   const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
   // Villages (建制村 and 社区)
-  app.get('/villages', { config: { access: ALL_ROLES }, schema: { tags, summary: 'Villages and communities on record', querystring: VillageListQuery, response: { 200: VillageList, 400: ErrorBody } } }, (req) =>
+  app.get('/villages', { config: { permission: 'network.read' }, schema: { tags, summary: 'Villages and communities on record', querystring: VillageListQuery, response: { 200: VillageList, 400: ErrorBody } } }, (req) =>
     listVillages({ ctx: req.ctx, query: req.query }),
   );
   app.post(
     '/villages',
-    { config: { access: ['admin'] }, schema: { tags, summary: 'Register a village or community (natural key: code)', body: VillageInput, response: { 200: VillageView, 201: VillageView, ...errors } } },
+    { config: { permission: 'network.write' }, schema: { tags, summary: 'Register a village or community (natural key: code)', body: VillageInput, response: { 200: VillageView, 201: VillageView, ...errors } } },
     async (req, reply) => {
       const { created, village } = await createVillage({ ctx: req.ctx, input: req.body });
       return reply.code(created ? 201 : 200).send(village);
@@ -61,28 +60,28 @@ export const networkRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/villages/import',
-    { config: { access: ['admin'] }, schema: { tags, summary: 'Import villages from CSV or Excel (all rows or none)', description: IMPORT_DESCRIPTION, body: ImportInput, response: { 200: ImportResult, 400: ImportRejected, 409: ErrorBody } } },
+    { config: { permission: 'network.write' }, schema: { tags, summary: 'Import villages from CSV or Excel (all rows or none)', description: IMPORT_DESCRIPTION, body: ImportInput, response: { 200: ImportResult, 400: ImportRejected, 409: ErrorBody } } },
     async (req, reply) => sendImport(reply, await importVillages({ ctx: req.ctx, input: req.body })),
   );
-  app.get('/villages/:id', { config: { access: ALL_ROLES }, schema: { tags, params: IdParams, response: { 200: VillageView, 404: ErrorBody } } }, (req) =>
+  app.get('/villages/:id', { config: { permission: 'network.read' }, schema: { tags, params: IdParams, response: { 200: VillageView, 404: ErrorBody } } }, (req) =>
     getVillage({ ctx: req.ctx, id: req.params.id }),
   );
   app.patch(
     '/villages/:id',
-    { config: { access: ['admin'] }, schema: { tags, summary: 'Change some fields of a village (every version is kept)', params: IdParams, body: VillagePatch, response: { 200: VillageView, ...errors } } },
+    { config: { permission: 'network.write' }, schema: { tags, summary: 'Change some fields of a village (every version is kept)', params: IdParams, body: VillagePatch, response: { 200: VillageView, ...errors } } },
     async (req) => (await updateVillage({ ctx: req.ctx, id: req.params.id, input: req.body })).village,
   );
-  app.get('/villages/:id/history', { config: { access: ALL_ROLES }, schema: { tags, summary: 'Every version of a village: who changed what, when', params: IdParams, response: { 200: VillageHistory, 404: ErrorBody } } }, (req) =>
+  app.get('/villages/:id/history', { config: { permission: 'network.read' }, schema: { tags, summary: 'Every version of a village: who changed what, when', params: IdParams, response: { 200: VillageHistory, 404: ErrorBody } } }, (req) =>
     villageHistory({ ctx: req.ctx, id: req.params.id }),
   );
 
   // Service points: county hubs, town nodes, village stations
-  app.get('/service-points', { config: { access: ALL_ROLES }, schema: { tags, summary: 'Service points of the three-tier network', querystring: ServicePointListQuery, response: { 200: ServicePointList, 400: ErrorBody } } }, (req) =>
+  app.get('/service-points', { config: { permission: 'network.read' }, schema: { tags, summary: 'Service points of the three-tier network', querystring: ServicePointListQuery, response: { 200: ServicePointList, 400: ErrorBody } } }, (req) =>
     listServicePoints({ ctx: req.ctx, query: req.query }),
   );
   app.post(
     '/service-points',
-    { config: { access: ['admin'] }, schema: { tags, summary: 'Register a county hub, town node or village station (natural key: code)', body: ServicePointInput, response: { 200: ServicePointView, 201: ServicePointView, ...errors } } },
+    { config: { permission: 'network.write' }, schema: { tags, summary: 'Register a county hub, town node or village station (natural key: code)', body: ServicePointInput, response: { 200: ServicePointView, 201: ServicePointView, ...errors } } },
     async (req, reply) => {
       const { created, servicePoint } = await createServicePoint({ ctx: req.ctx, input: req.body });
       return reply.code(created ? 201 : 200).send(servicePoint);
@@ -90,25 +89,25 @@ export const networkRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/service-points/import',
-    { config: { access: ['admin'] }, schema: { tags, summary: 'Import service points from CSV or Excel (all rows or none)', description: IMPORT_DESCRIPTION, body: ImportInput, response: { 200: ImportResult, 400: ImportRejected, 409: ErrorBody } } },
+    { config: { permission: 'network.write' }, schema: { tags, summary: 'Import service points from CSV or Excel (all rows or none)', description: IMPORT_DESCRIPTION, body: ImportInput, response: { 200: ImportResult, 400: ImportRejected, 409: ErrorBody } } },
     async (req, reply) => sendImport(reply, await importServicePoints({ ctx: req.ctx, input: req.body })),
   );
-  app.get('/service-points/:id', { config: { access: ALL_ROLES }, schema: { tags, params: IdParams, response: { 200: ServicePointView, 404: ErrorBody } } }, (req) =>
+  app.get('/service-points/:id', { config: { permission: 'network.read' }, schema: { tags, params: IdParams, response: { 200: ServicePointView, 404: ErrorBody } } }, (req) =>
     getServicePoint({ ctx: req.ctx, id: req.params.id }),
   );
   app.patch(
     '/service-points/:id',
-    { config: { access: ['admin'] }, schema: { tags, summary: 'Change some fields of a service point (close it by setting closedOn)', params: IdParams, body: ServicePointPatch, response: { 200: ServicePointView, ...errors } } },
+    { config: { permission: 'network.write' }, schema: { tags, summary: 'Change some fields of a service point (close it by setting closedOn)', params: IdParams, body: ServicePointPatch, response: { 200: ServicePointView, ...errors } } },
     async (req) => (await updateServicePoint({ ctx: req.ctx, id: req.params.id, input: req.body })).servicePoint,
   );
-  app.get('/service-points/:id/history', { config: { access: ALL_ROLES }, schema: { tags, summary: 'Every version of a service point: who changed what, when', params: IdParams, response: { 200: ServicePointHistory, 404: ErrorBody } } }, (req) =>
+  app.get('/service-points/:id/history', { config: { permission: 'network.read' }, schema: { tags, summary: 'Every version of a service point: who changed what, when', params: IdParams, response: { 200: ServicePointHistory, 404: ErrorBody } } }, (req) =>
     servicePointHistory({ ctx: req.ctx, id: req.params.id }),
   );
 
   // Coverage
   app.get(
     '/coverage',
-    { config: { access: ALL_ROLES },
+    { config: { permission: 'network.read' },
       schema: {
         tags,
         summary: 'Village coverage on a date, by town and county, against the targets',
@@ -119,18 +118,18 @@ export const networkRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     (req) => getCoverage({ ctx: req.ctx, query: req.query }),
   );
-  app.get('/coverage/series', { config: { access: ALL_ROLES }, schema: { tags, summary: 'Coverage over time (month ends or days)', querystring: SeriesQuery, response: { 200: CoverageSeries, 400: ErrorBody } } }, (req) =>
+  app.get('/coverage/series', { config: { permission: 'network.read' }, schema: { tags, summary: 'Coverage over time (month ends or days)', querystring: SeriesQuery, response: { 200: CoverageSeries, 400: ErrorBody } } }, (req) =>
     getCoverageSeries({ ctx: req.ctx, query: req.query }),
   );
-  app.get('/coverage/villages', { config: { access: ALL_ROLES }, schema: { tags, summary: "Each village's coverage status on a date", querystring: VillageCoverageQuery, response: { 200: VillageCoverageList, 400: ErrorBody } } }, (req) =>
+  app.get('/coverage/villages', { config: { permission: 'network.read' }, schema: { tags, summary: "Each village's coverage status on a date", querystring: VillageCoverageQuery, response: { 200: VillageCoverageList, 400: ErrorBody } } }, (req) =>
     listVillageCoverage({ ctx: req.ctx, query: req.query }),
   );
-  app.get('/coverage/targets', { config: { access: ALL_ROLES }, schema: { tags, summary: 'Coverage targets (seeded from the reference data)', response: { 200: CoverageTargetList } } }, (req) =>
+  app.get('/coverage/targets', { config: { permission: 'network.read' }, schema: { tags, summary: 'Coverage targets (seeded from the reference data)', response: { 200: CoverageTargetList } } }, (req) =>
     getCoverageTargets({ ctx: req.ctx }),
   );
   app.put(
     '/coverage/targets',
-    { config: { access: ['admin'] }, schema: { tags, summary: 'Replace the coverage targets', body: CoverageTargetsInput, response: { 200: CoverageTargetList, 400: ErrorBody } } },
+    { config: { permission: 'network.write' }, schema: { tags, summary: 'Replace the coverage targets', body: CoverageTargetsInput, response: { 200: CoverageTargetList, 400: ErrorBody } } },
     (req) => setCoverageTargets({ ctx: req.ctx, input: req.body }),
   );
 };

@@ -1,4 +1,3 @@
-import { ALL_ROLES } from '../plugins/auth.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBody } from '../../contracts/common.ts';
 import {
@@ -11,23 +10,23 @@ import { listStorageFacilities } from '../../domain/organizations/list-storage-f
 
 export const organizationRoutes: FastifyPluginAsyncZod = async (app) => {
   const errors = { 400: ErrorBody, 409: ErrorBody };
-  app.get('/cooperatives', { config: { access: ALL_ROLES }, schema: { tags: ['organizations'], response: { 200: CooperativeList } } }, (req) =>
+  app.get('/cooperatives', { config: { permission: 'cooperative.read' }, schema: { tags: ['organizations'], response: { 200: CooperativeList } } }, (req) =>
     listCooperatives({ ctx: req.ctx }),
   );
   app.post(
     '/cooperatives',
-    { config: { access: ['admin'] }, schema: { tags: ['organizations'], summary: 'Register a cooperative (合作社)', body: CooperativeInput, response: { 200: CooperativeView, 201: CooperativeView, ...errors } } },
+    { config: { permission: 'cooperative.create' }, schema: { tags: ['organizations'], summary: 'Register a cooperative (合作社)', body: CooperativeInput, response: { 200: CooperativeView, 201: CooperativeView, ...errors } } },
     async (req, reply) => {
       const { created, cooperative } = await createCooperative({ ctx: req.ctx, input: req.body });
       return reply.code(created ? 201 : 200).send(cooperative);
     },
   );
-  app.get('/storage-facilities', { config: { access: ALL_ROLES }, schema: { tags: ['organizations'], response: { 200: StorageFacilityList } } }, (req) =>
+  app.get('/storage-facilities', { config: { permission: 'storageFacility.read' }, schema: { tags: ['organizations'], response: { 200: StorageFacilityList } } }, (req) =>
     listStorageFacilities({ ctx: req.ctx }),
   );
   app.post(
     '/storage-facilities',
-    { config: { access: ['admin'] }, schema: { tags: ['organizations'], summary: 'Register a cold, CA or ambient store', body: StorageFacilityInput, response: { 200: StorageFacilityView, 201: StorageFacilityView, ...errors } } },
+    { config: { permission: 'storageFacility.create' }, schema: { tags: ['organizations'], summary: 'Register a cold, CA or ambient store', body: StorageFacilityInput, response: { 200: StorageFacilityView, 201: StorageFacilityView, ...errors } } },
     async (req, reply) => {
       const { created, facility } = await createStorageFacility({ ctx: req.ctx, input: req.body });
       return reply.code(created ? 201 : 200).send(facility);

@@ -20,7 +20,7 @@ export const pickupImportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addContentTypeParser(PICKUP_IMPORT_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_PICKUP_IMPORT_BYTES }, (_req, body, done) => done(null, body));
   app.post(
     '/pickups/import',
-    { config: { access: ['admin', 'cooperative'] },
+    { config: { permission: 'pickup.create' },
       bodyLimit: MAX_PICKUP_IMPORT_BYTES,
       schema: {
         tags: ['ledger'],

@@ -1,4 +1,3 @@
-import { ALL_ROLES } from '../plugins/auth.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBody, IdParams } from '../../contracts/common.ts';
 import { PickupBatchInput, PickupBatchResult, PickupInput, PickupListQuery, PickupView, VoidInput } from '../../contracts/ledger.ts';
@@ -12,7 +11,7 @@ export const pickupRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['ledger'];
   app.get(
     '/pickups',
-    { config: { access: ALL_ROLES },
+    { config: { permission: 'pickup.read' },
       schema: {
         tags,
         summary: 'List pickups (a cooperative sees its own, a carrier those handed to it)',
@@ -25,7 +24,7 @@ export const pickupRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/pickups',
-    { config: { access: ['admin', 'cooperative'] },
+    { config: { permission: 'pickup.create' },
       schema: {
         tags,
         summary: 'Record a farm-gate pickup (揽收)',
@@ -41,15 +40,15 @@ export const pickupRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/pickups/batch',
-    { config: { access: ['admin', 'cooperative'] }, schema: { tags, summary: 'Record up to 1,000 pickups, each judged on its own', body: PickupBatchInput, response: { 200: PickupBatchResult, 400: ErrorBody } } },
+    { config: { permission: 'pickup.create' }, schema: { tags, summary: 'Record up to 1,000 pickups, each judged on its own', body: PickupBatchInput, response: { 200: PickupBatchResult, 400: ErrorBody } } },
     (req) => recordPickupBatch({ ctx: req.ctx, input: req.body }),
   );
-  app.get('/pickups/:id', { config: { access: ALL_ROLES }, schema: { tags, params: IdParams, response: { 200: PickupView, 404: ErrorBody } } }, (req) =>
+  app.get('/pickups/:id', { config: { permission: 'pickup.read' }, schema: { tags, params: IdParams, response: { 200: PickupView, 404: ErrorBody } } }, (req) =>
     getPickup({ ctx: req.ctx, id: req.params.id }),
   );
   app.post(
     '/pickups/:id/void',
-    { config: { access: ['admin', 'cooperative'] },
+    { config: { permission: 'pickup.void' },
       schema: {
         tags,
         summary: 'Void a pickup (appends a reversal with reason and author)',

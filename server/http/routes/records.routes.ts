@@ -10,20 +10,20 @@ import { voidPackagingRun } from '../../domain/ledger/void-packaging-run.ts';
 import { voidStorageMovement } from '../../domain/ledger/void-storage-movement.ts';
 
 // Packaging runs and storage movements read back as records, and corrected by reversal.
-// Carriers hand over no packaging run or stored fruit: they are refused both lists.
+// Who reads and voids them: server/contracts/permissions.ts.
 
 export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['ledger'];
   const paging = 'Newest first. Pass the answer\'s `nextCursor` as `cursor` for the next page.';
   app.get(
     '/packaging-runs',
-    { config: { access: ['admin', 'official', 'cooperative'] },
+    { config: { permission: 'packagingRun.read' },
       schema: { tags, summary: 'List packaging runs (a cooperative sees its own)', description: paging, querystring: PackagingRunListQuery, response: { 200: PackagingRunPage, 400: ErrorBody } } },
     (req) => listPackagingRuns({ ctx: req.ctx, query: req.query }),
   );
   app.post(
     '/packaging-runs/:id/void',
-    { config: { access: ['admin', 'cooperative'] },
+    { config: { permission: 'packagingRun.void' },
       schema: {
         tags,
         summary: 'Void a packaging run (appends a reversal with reason and author)',
@@ -37,13 +37,13 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/storage-movements',
-    { config: { access: ['admin', 'official', 'cooperative'] },
+    { config: { permission: 'storageMovement.read' },
       schema: { tags, summary: 'List storage movements (a cooperative sees those in facilities it runs)', description: paging, querystring: StorageMovementListQuery, response: { 200: StorageMovementPage, 400: ErrorBody } } },
     (req) => listStorageMovements({ ctx: req.ctx, query: req.query }),
   );
   app.post(
     '/storage-movements/:id/void',
-    { config: { access: ['admin', 'cooperative'] },
+    { config: { permission: 'storageMovement.void' },
       schema: {
         tags,
         summary: 'Void a storage movement (appends a reversal; the stock is corrected in the same transaction)',

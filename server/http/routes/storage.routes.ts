@@ -1,4 +1,3 @@
-import { ALL_ROLES } from '../plugins/auth.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBody } from '../../contracts/common.ts';
 import { PackagingRunInput, PackagingRunView, StockList, StorageMovementInput, StorageMovementView } from '../../contracts/ledger.ts';
@@ -11,7 +10,7 @@ export const storageRoutes: FastifyPluginAsyncZod = async (app) => {
   const errors = { 400: ErrorBody, 409: ErrorBody };
   app.post(
     '/packaging-runs',
-    { config: { access: ['admin', 'cooperative'] }, schema: { tags, summary: 'Record a packaging run', body: PackagingRunInput, response: { 200: PackagingRunView, 201: PackagingRunView, ...errors } } },
+    { config: { permission: 'packagingRun.create' }, schema: { tags, summary: 'Record a packaging run', body: PackagingRunInput, response: { 200: PackagingRunView, 201: PackagingRunView, ...errors } } },
     async (req, reply) => {
       const { created, run } = await recordPackagingRun({ ctx: req.ctx, input: req.body });
       return reply.code(created ? 201 : 200).send(run);
@@ -19,7 +18,7 @@ export const storageRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/storage-movements',
-    { config: { access: ['admin', 'cooperative'] },
+    { config: { permission: 'storageMovement.create' },
       schema: {
         tags,
         summary: 'Record fruit moving into or out of storage',
@@ -33,5 +32,5 @@ export const storageRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(created ? 201 : 200).send(movement);
     },
   );
-  app.get('/stock', { config: { access: ALL_ROLES }, schema: { tags, summary: 'Stock by facility and product', response: { 200: StockList } } }, (req) => listStock({ ctx: req.ctx }));
+  app.get('/stock', { config: { permission: 'stock.read' }, schema: { tags, summary: 'Stock by facility and product', response: { 200: StockList } } }, (req) => listStock({ ctx: req.ctx }));
 };

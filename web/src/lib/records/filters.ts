@@ -1,4 +1,6 @@
 import type { Role } from '$contracts/accounts.ts';
+import { allows, type Permission } from '$contracts/permissions.ts';
+import { appNow } from '$lib/clock.ts';
 import { businessDate } from '$lib/i18n/format.ts';
 
 // The records page's state lives in its URL, so a filtered view can be bookmarked or linked to
@@ -38,14 +40,12 @@ export const APPLIES: Record<Tab, readonly FilterField[]> = {
   carrier: ['project', 'town', 'carrier', 'to'],
 };
 
-/**
- * Carriers hand over no packaging run or stored fruit, so they see neither. Carriers' figures
- * by town and day are theirs and the county's: cooperatives are not shown the carrier tab.
- */
+/** What reading each tab takes, from the server's permission table. */
+const READ: Record<Tab, Permission> = { pickups: 'pickup.read', packaging: 'packagingRun.read', storage: 'storageMovement.read', carrier: 'carrierCell.read' };
+
+/** The tabs this role may read: a tab the API would refuse is not shown. */
 export function tabsFor(role: Role | null): readonly Tab[] {
-  if (role === 'carrier') return ['pickups', 'carrier'];
-  if (role === 'cooperative') return ['pickups', 'packaging', 'storage'];
-  return role ? TABS : [];
+  return TABS.filter((tab) => allows(role, READ[tab]));
 }
 
 /** Filters that mean nothing to this account: its own cooperative, or its own carrier. */
@@ -107,7 +107,7 @@ export function listQuery(tab: ListTab, f: Filters, cursor: string | null, limit
 }
 
 /** The one day the carrier tab shows: the end of the range, else its start, else today (Shanghai). */
-export function carrierDay(f: Filters, now: number = Date.now()): string {
+export function carrierDay(f: Filters, now: number = appNow()): string {
   return f.to || f.from || businessDate(now);
 }
 

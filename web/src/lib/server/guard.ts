@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
-import { rolesFor } from '$lib/nav.ts';
+import { mayOpen } from '$lib/nav.ts';
 
 /** Refuses a section to roles the navigation does not offer it to (the API refuses their writes anyway). */
 export function requireSection(me: App.Locals['me'], href: string): void {
-  if (me && !rolesFor(href).includes(me.role)) error(403, 'FORBIDDEN');
+  if (me && !mayOpen(me.role, href)) error(403, 'FORBIDDEN');
 }
