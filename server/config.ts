@@ -75,6 +75,10 @@ const EnvSchema = z.object({
   ADMIN_USERNAME: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$/).default('admin')),
   ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
   DEMO: z.preprocess(emptyAsUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
+  DEMO_AS_OF: z.preprocess(
+    emptyAsUndefined,
+    z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-29T12:00:00+08:00' }).optional(),
+  ),
   COOKIE_SECURE: z.preprocess(emptyAsUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
   SESSION_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(24 * 90).default(24 * 14)),
   SESSION_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(24 * 90 * 60).default(SERVER_DEFAULTS.sessionIdleMinutes)),
@@ -101,6 +105,11 @@ export type Config = {
   adminPassword: string | undefined;
   /** Seed demo accounts and a season of demo data (also `npm start -- --demo`). */
   demo: boolean;
+  /**
+   * Demo mode only: the moment the demo shows. The app's clock starts there and runs on, so a
+   * training session (or a browser test) sees the season as it stood then, whatever today is.
+   */
+  demoAsOf: Date | undefined;
   /** Mark the session cookie Secure; turn on when served over HTTPS. */
   cookieSecure: boolean;
   sessionHours: number;
@@ -132,6 +141,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Node refuses to start otherwise: the headers are part of the request.
   if (e.HEADERS_TIMEOUT_SECONDS > e.REQUEST_TIMEOUT_SECONDS)
     throw new ConfigError('Invalid environment:\n  HEADERS_TIMEOUT_SECONDS: must not exceed REQUEST_TIMEOUT_SECONDS');
+  // Real data on a moved clock would be dated wrongly: only a demo may run at another moment.
+  if (e.DEMO_AS_OF !== undefined && !(flag(e.DEMO) || argv.includes('--demo')))
+    throw new ConfigError('Invalid environment:\n  DEMO_AS_OF: only with DEMO=1 (or --demo)');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -143,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminUsername: e.ADMIN_USERNAME,
     adminPassword: e.ADMIN_PASSWORD,
     demo: flag(e.DEMO) || argv.includes('--demo'),
+    demoAsOf: e.DEMO_AS_OF === undefined ? undefined : new Date(e.DEMO_AS_OF),
     cookieSecure: flag(e.COOKIE_SECURE),
     sessionHours: e.SESSION_HOURS,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,

@@ -1,11 +1,13 @@
 import { loadConfig } from './config.ts';
 import { ensureAdmin } from './domain/accounts/ensure-admin.ts';
 import { DEMO_ACCOUNTS, seedDemo } from './domain/demo/seed-demo.ts';
+import { clockFrom } from './domain/context.ts';
 import { buildApp } from './http/app.ts';
 import { dbOptions, openDatabase } from './startup.ts';
 
 const config = loadConfig(process.env, process.argv.slice(2));
-const { handle, reference, systemCtx } = await openDatabase(dbOptions(config));
+const clock = clockFrom(config.demo ? config.demoAsOf : undefined);
+const { handle, reference, systemCtx } = await openDatabase(dbOptions(config), clock);
 
 const demoAdmin = DEMO_ACCOUNTS.find((a) => a.role === 'admin')!;
 const admin = await ensureAdmin({
@@ -16,7 +18,7 @@ const admin = await ensureAdmin({
 // Seeded before the app (and its live hub) starts, so dashboards see every demo project at once.
 if (config.demo) console.log('Demo mode: seeding demo accounts and data (once)…');
 const demo = config.demo ? await seedDemo({ ctx: systemCtx }) : null;
-const app = await buildApp({ config, handle, reference, web: {} });
+const app = await buildApp({ config, handle, reference, clock, web: {} });
 
 if (admin.generatedPassword) {
   // Printed once, on the first start only; it is stored hashed and cannot be shown again.
@@ -24,6 +26,7 @@ if (admin.generatedPassword) {
   app.log.warn('Log in and keep it safe; set ADMIN_PASSWORD before the first start to choose it yourself.');
 }
 if (config.demo) {
+  if (config.demoAsOf) app.log.info(`Demo clock: started at ${config.demoAsOf.toISOString()} and running on`);
   if (demo?.seeded) app.log.info({ pickups: demo.pickups, carrierReports: demo.carrierReports }, 'Demo data seeded');
   app.log.info(`Demo accounts: ${DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password}`).join(', ')}`);
 }

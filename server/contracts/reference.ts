@@ -33,5 +33,7 @@ export const HealthView = z.object({
   status: z.enum(['ok', 'degraded']),
   database: z.enum(['pglite', 'postgres']),
   version: z.string(),
+  /** The app's clock (business time): systems that stamp their own records can check theirs against it. */
+  now: z.string(),
 });
 export type HealthView = z.infer<typeof HealthView>;

@@ -37,3 +37,10 @@ export type Ctx = {
   /** Told of committed changes, for live updates. */
   changes?: ChangeSink;
 };
+
+/** The system clock, or one that started at `asOf` and runs on at the same pace (a demo's). */
+export function clockFrom(asOf?: Date, now: () => number = Date.now): Clock {
+  if (!asOf) return () => new Date(now());
+  const offset = asOf.getTime() - now();
+  return () => new Date(now() + offset);
+}

@@ -60,6 +60,9 @@ describe('sessions', () => {
     expect(setCookie).toMatch(/gy_session=gys_/);
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
+    // Relative lifetime: a browser whose clock disagrees with the app's keeps the cookie.
+    expect(setCookie).toMatch(/Max-Age=86400/);
+    expect(setCookie).not.toMatch(/Expires=/i);
     const me = res.json();
     expect(me).toMatchObject({ username, role: 'official', cooperativeId: null, carrierCode: null });
     expect(me.csrfToken).toEqual(expect.any(String));

@@ -148,6 +148,6 @@ describe('GET /api/v1/health', () => {
     expect(res.statusCode).toBe(200);
     const expected = inject('databaseUrl') ? 'postgres' : 'pglite';
     expect(t.db.handle.kind).toBe(expected);
-    expect(res.json()).toEqual({ status: 'ok', database: expected, version: VERSION });
+    expect(res.json()).toEqual({ status: 'ok', database: expected, version: VERSION, now: t.clock.now().toISOString() });
   });
 });

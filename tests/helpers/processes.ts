@@ -49,7 +49,7 @@ export async function waitForHealth(base: string, child: ChildProcess & { output
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${child.output()}`);
     try {
       const res = await fetch(`${base}/api/v1/health`);
-      if (res.ok) return (await res.json()) as { status: string; database: string; version: string };
+      if (res.ok) return (await res.json()) as { status: string; database: string; version: string; now: string };
     } catch {
       // not listening yet
     }

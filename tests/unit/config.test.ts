@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
+import { clockFrom } from '../../server/domain/context.ts';
 
 describe('loadConfig', () => {
   it('fills in defaults for an empty environment', () => {
@@ -92,5 +93,24 @@ describe('loadConfig: timeouts, proxy trust, sessions, live sockets', () => {
     expect(loadConfig({ SESSION_IDLE_MINUTES: '60', LIVE_SOCKETS_PER_LOGIN: '5' })).toMatchObject({ sessionIdleMinutes: 60, liveSocketsPerLogin: 5 });
     expect(() => loadConfig({ SESSION_IDLE_MINUTES: '1' })).toThrow(/SESSION_IDLE_MINUTES/);
     expect(() => loadConfig({ LIVE_SOCKETS_PER_LOGIN: '0' })).toThrow(/LIVE_SOCKETS_PER_LOGIN/);
+  });
+});
+
+describe('the demo clock', () => {
+  it('starts at DEMO_AS_OF and runs on at the pace of the real one', () => {
+    const config = loadConfig({ DEMO: '1', DEMO_AS_OF: '2026-11-29T12:00:00+08:00' });
+    expect(config.demoAsOf?.toISOString()).toBe('2026-11-29T04:00:00.000Z');
+    let real = Date.parse('2031-07-01T00:00:00Z');
+    const clock = clockFrom(config.demoAsOf, () => real);
+    expect(clock().toISOString()).toBe('2026-11-29T04:00:00.000Z');
+    real += 90_000;
+    expect(clock().toISOString()).toBe('2026-11-29T04:01:30.000Z');
+    expect(clockFrom(undefined, () => real)().getTime()).toBe(real);
+  });
+
+  it('is refused outside demo mode, and must carry a zone', () => {
+    expect(() => loadConfig({ DEMO_AS_OF: '2026-11-29T12:00:00+08:00' })).toThrow(/DEMO_AS_OF: only with DEMO=1/);
+    expect(loadConfig({ DEMO_AS_OF: '2026-11-29T12:00:00+08:00' }, ['--demo']).demoAsOf).toBeInstanceOf(Date);
+    expect(() => loadConfig({ DEMO: '1', DEMO_AS_OF: '2026-11-29 12:00' })).toThrow(ConfigError);
   });
 });

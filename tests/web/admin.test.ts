@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CHROMIUM, HAS_CHROMIUM, SHOTS, useWebApp } from './helpers.ts';
+import { ADMIN_PASSWORD, CHROMIUM, HAS_CHROMIUM, SHOTS, serverClock, useWebApp } from './helpers.ts';
 
 // The administration section (系统管理) in chromium against the demo server: an admin creates a
 // cooperative account that then logs in from another browser, disables it and resets its
@@ -275,7 +275,7 @@ describe.skipIf(!HAS_CHROMIUM)('administration in chromium', () => {
     await poll(() => form.getByTestId('field-error-to').textContent()).toBe('截止日期不能早于起始日期');
     expect(await focusedId(page)).toBe('audit-to');
 
-    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const today = serverClock.today();
     await form.getByLabel('起始日期').fill(today);
     await form.getByLabel('截止日期').fill(today);
     await form.getByLabel('操作者').fill('user:admin');

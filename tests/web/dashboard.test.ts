@@ -8,7 +8,7 @@ import { buildWeb } from '../../scripts/build-web.ts';
 import { formatWebSize, type WebSize } from '../../scripts/web-size.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.ts';
 import { ROOT, exited, freePort, runScript, waitForHealth } from '../helpers/processes.ts';
-import { ACCOUNTS, ADMIN_PASSWORD, BROWSER_ARGS, CHROMIUM, HAS_CHROMIUM, SHOTS, withChineseFont, type Server } from './helpers.ts';
+import { ACCOUNTS, ADMIN_PASSWORD, BROWSER_ARGS, CHROMIUM, DEMO_AS_OF, HAS_CHROMIUM, SHOTS, serverClock, withChineseFont, type Server } from './helpers.ts';
 
 // The web app in a real browser (Debian's chromium, driven by playwright-core) against the real
 // server process in demo mode: log in, watch the live dashboard follow a pickup recorded through
@@ -16,6 +16,7 @@ import { ACCOUNTS, ADMIN_PASSWORD, BROWSER_ARGS, CHROMIUM, HAS_CHROMIUM, SHOTS, 
 // with no console errors on any page. Screenshots go to artifacts/screenshots/.
 
 const YANYA = '370323109'; // the demo cooperative account's town
+// The county apple project of the season DEMO_AS_OF falls in.
 const APPLE_PROJECT = 'apple-2026';
 
 if (!HAS_CHROMIUM) console.warn(`tests/web/dashboard.test.ts: SKIPPED — ${CHROMIUM} not found (apt-get install -y chromium)`);
@@ -36,7 +37,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
   async function startServer(): Promise<Server> {
     const child = runScript('server/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' });
     // Demo mode seeds a season of data before it listens.
-    await waitForHealth(base, child, 300_000);
+    serverClock.learn(await waitForHealth(base, child, 300_000));
     return child;
   }
 
@@ -50,11 +51,11 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'guoyun-web-'));
     testDb = await createTestDatabase({ poolMax: 1 });
     // On PGlite the server opens its own folder; on PostgreSQL, this file's own database.
-    if (testDb.url) env = { DATABASE_URL: testDb.url, ADMIN_PASSWORD, DEMO: '1' };
+    if (testDb.url) env = { DATABASE_URL: testDb.url, ADMIN_PASSWORD, DEMO: '1', DEMO_AS_OF };
     else {
       await testDb.close();
       testDb = null;
-      env = { DATA_DIR: dataDir, DATABASE_URL: '', ADMIN_PASSWORD, DEMO: '1' };
+      env = { DATA_DIR: dataDir, DATABASE_URL: '', ADMIN_PASSWORD, DEMO: '1', DEMO_AS_OF };
     }
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -115,7 +116,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
     const cookie = res.headers.get('set-cookie')!.split(';')[0];
     return {
       recordPickup: async (parcels: number) => {
-        const body = { id: randomUUID(), cooperativeId: me.cooperativeId, townCode: YANYA, carrierCode: 'ems', productCode: 'apple', parcels, pickedUpAt: new Date().toISOString() };
+        const body = { id: randomUUID(), cooperativeId: me.cooperativeId, townCode: YANYA, carrierCode: 'ems', productCode: 'apple', parcels, pickedUpAt: new Date(serverClock.now()).toISOString() };
         const r = await fetch(`${base}/api/v1/pickups`, { method: 'POST', headers: { cookie, 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
         expect(r.status).toBe(201);
       },

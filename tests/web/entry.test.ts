@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNTS, ADMIN_PASSWORD, CHROMIUM, HAS_CHROMIUM, SHOTS, useWebApp } from './helpers.ts';
+import { ACCOUNTS, ADMIN_PASSWORD, CHROMIUM, HAS_CHROMIUM, SHOTS, serverClock, useWebApp } from './helpers.ts';
 
 // Field entry (/entry) in chromium against the demo server: the cooperative's phone enters
 // pickups online and offline, the queue survives a reload with no network (the service worker
@@ -15,7 +15,7 @@ type Pickup = { id: string; village: string | null; parcels: number; carrierCode
 type Progress = { countedParcels: number; provisionalParcels: number };
 
 /** Today in Asia/Shanghai, as the server dates business. */
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const today = () => serverClock.today();
 
 /** The API as an administrator (cookie session, read-only use here). */
 async function adminApi(base: string) {

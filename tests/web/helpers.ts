@@ -23,6 +23,28 @@ export const ACCOUNTS = {
 export type Server = ReturnType<typeof runScript>;
 
 /**
+ * The moment the demo server shows (its clock starts there and runs on): the browser tests see
+ * the apple season in full swing whatever today's date is. The web app takes its business time
+ * from the server, so the browser's own clock needs no faking.
+ */
+export const DEMO_AS_OF = '2026-11-29T12:00:00+08:00';
+
+/** The demo server's clock, as learned from its /health answer (its `now`). */
+export const serverClock = {
+  offsetMs: 0,
+  learn(health: { now: string }) {
+    this.offsetMs = Date.parse(health.now) - Date.now();
+  },
+  now(): number {
+    return Date.now() + this.offsetMs;
+  },
+  /** A business date (Asia/Shanghai) by the server's clock, `days` from today. */
+  today(days = 0): string {
+    return new Date(this.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+  },
+};
+
+/**
  * A fontconfig setup that adds Noto Sans SC (the npm package the PDF briefings embed) to the
  * system's fonts. Officials' and cooperatives' devices all have a Chinese font; a bare CI
  * machine may have none, and its screenshots would show boxes instead of characters.
@@ -76,17 +98,17 @@ export function useWebApp(): WebApp {
     dataDir = mkdtempSync(join(tmpdir(), 'guoyun-web-'));
     testDb = await createTestDatabase({ poolMax: 1 });
     let env: Record<string, string>;
-    if (testDb.url) env = { DATABASE_URL: testDb.url, ADMIN_PASSWORD, DEMO: '1' };
+    if (testDb.url) env = { DATABASE_URL: testDb.url, ADMIN_PASSWORD, DEMO: '1', DEMO_AS_OF };
     else {
       await testDb.close();
       testDb = null;
-      env = { DATA_DIR: dataDir, DATABASE_URL: '', ADMIN_PASSWORD, DEMO: '1' };
+      env = { DATA_DIR: dataDir, DATABASE_URL: '', ADMIN_PASSWORD, DEMO: '1', DEMO_AS_OF };
     }
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = runScript('server/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' });
     // Demo mode seeds a season of data before it listens.
-    await waitForHealth(base, server, 300_000);
+    serverClock.learn(await waitForHealth(base, server, 300_000));
     browser = await chromium.launch({ executablePath: CHROMIUM, env: { ...process.env, FONTCONFIG_FILE: withChineseFont(dataDir) }, args: BROWSER_ARGS });
     mkdirSync(SHOTS, { recursive: true });
   }, 900_000);

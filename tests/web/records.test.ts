@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, SHOTS, useWebApp } from './helpers.ts';
+import { CHROMIUM, HAS_CHROMIUM, SHOTS, serverClock, useWebApp } from './helpers.ts';
 
 // The records (台账记录) and reconciliation (对账) sections in chromium against the demo server:
 // a cooperative filters its pickups by date (the filters land in the URL), voids one with a
@@ -51,7 +51,7 @@ describe.skipIf(!HAS_CHROMIUM)('records and reconciliation in chromium', () => {
 
     // Yesterday: the carriers have not reported it yet (demo: all but the last two days), so the
     // cooperatives' pickups are what counts there.
-    const yesterday = shanghaiDate(Date.now() - 86_400_000);
+    const yesterday = shanghaiDate(serverClock.now() - 86_400_000);
     await page.getByLabel('起始日期').fill(yesterday);
     await page.waitForURL((url) => url.searchParams.get('from') === yesterday);
     await page.getByLabel('截止日期').fill(yesterday);
@@ -132,7 +132,7 @@ describe.skipIf(!HAS_CHROMIUM)('records and reconciliation in chromium', () => {
     const table = page.getByTestId('recon-table');
     await table.waitFor();
 
-    const date = shanghaiDate(Date.now());
+    const date = shanghaiDate(serverClock.now());
     const project = await appleProject(page, app.base, date);
     const cells = await apiGet<{ items: { date: string; townCode: string; carrierCode: string; loggedParcels: number; reportedParcels: number; difference: number }[] }>(
       page, app.base, `/reconciliation?projectId=${project.id}`,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CHROMIUM, HAS_CHROMIUM, SHOTS, useWebApp } from './helpers.ts';
+import { ADMIN_PASSWORD, CHROMIUM, HAS_CHROMIUM, SHOTS, serverClock, useWebApp } from './helpers.ts';
 
 // The carrier section (/volumes) in chromium against the demo server, as the demo carrier (EMS):
 // the grid of towns × products for today, typed into with the keyboard and saved (only the
@@ -14,7 +14,7 @@ const TOWN = { yanya: '370323109', dongli: '370323103', shiqiao: '370323110', yu
 type Day = { carrierCode: string | null; items: { townCode: string; productCode: string; reportedParcels: number | null; revision: number }[] };
 
 /** Today in Asia/Shanghai, as the server dates business. */
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const today = () => serverClock.today();
 
 /** The day's EMS figures as the API has them, with the page's own session. */
 async function reported(page: Page, base: string): Promise<Map<string, number | null>> {

@@ -7,6 +7,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   // Resolved by server/http/plugins/web.ts from the session cookie; absent under `vite dev`.
   const fromServer = event.platform?.req?.guoyun;
   event.locals.me = fromServer ? fromServer.me : undefined;
+  event.locals.now = fromServer?.now;
 
   const response = await resolve(event, {
     transformPageChunk: ({ html }) => html.replace('%lang%', htmlLang(event.locals.locale)),

@@ -17,7 +17,7 @@ export function webBuildExists(dir: string = WEB_BUILD_DIR): boolean {
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 /** What the page's server side learns from us (web/src/app.d.ts reads it as platform.req.guoyun). */
-export type WebRequest = IncomingMessage & { guoyun?: { me: MeView | null } };
+export type WebRequest = IncomingMessage & { guoyun?: { me: MeView | null; now: string } };
 
 // adapter-node derives a page's origin from these headers unless ORIGIN is set; this one is
 // set by the hook below from what Fastify saw, so a client cannot choose it.
@@ -47,7 +47,7 @@ export default fp(
 
       const raw = request.raw as WebRequest;
       raw.headers[PROTOCOL_HEADER] = request.protocol;
-      if (!path.startsWith(ASSET_PREFIX)) raw.guoyun = { me: await sessionOf(request.ctx, request.cookies[SESSION_COOKIE], request.ip, opts.sessionIdleMinutes) };
+      if (!path.startsWith(ASSET_PREFIX)) raw.guoyun = { me: await sessionOf(request.ctx, request.cookies[SESSION_COOKIE], request.ip, opts.sessionIdleMinutes), now: request.ctx.clock().toISOString() };
       reply.hijack();
       // Pages carry SvelteKit's own Content-Security-Policy (with a nonce for its inline script).
       reply.raw.removeHeader('content-security-policy');

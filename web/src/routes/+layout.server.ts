@@ -10,5 +10,5 @@ export const load: LayoutServerLoad = ({ locals, url }) => {
   // null: the server looked and found no session. undefined (vite dev): the browser asks /auth/me.
   if (me === null && !isPublic) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
   if (me && isPublic) redirect(303, safeNext(url.searchParams.get('next'), url.origin));
-  return { locale: locals.locale, me };
+  return { locale: locals.locale, me, now: locals.now };
 };

@@ -1,18 +1,19 @@
 import type { z } from 'zod';
 import type { ErrorIssue } from '$contracts/common.ts';
 import type { ProductView } from '$contracts/reference.ts';
+import { appNow } from '$lib/clock.ts';
 import { businessDate } from '$lib/i18n/format.ts';
 
 // Turning what was typed into the API's input, and checking it with the same contracts the
 // server validates with, so most mistakes are caught on the phone, offline.
 
-export const todayInShanghai = (now: Date = new Date()) => businessDate(now);
+export const todayInShanghai = (now: Date = new Date(appNow())) => businessDate(now);
 
 /**
  * The instant recorded for an entry on business date `date`: now, for today (the usual case,
  * entered as it happens); noon Shanghai time for an earlier day, which keeps it on that day.
  */
-export function instantFor(date: string, now: Date = new Date()): string {
+export function instantFor(date: string, now: Date = new Date(appNow())): string {
   return date === businessDate(now) ? now.toISOString() : `${date}T12:00:00+08:00`;
 }
 

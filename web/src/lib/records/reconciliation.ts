@@ -1,6 +1,7 @@
 import type { ProjectView } from '$contracts/projects.ts';
 import type { z } from 'zod';
 import type { ReconciliationCell } from '$contracts/projects.ts';
+import { appNow } from '$lib/clock.ts';
 import { businessDate } from '$lib/i18n/format.ts';
 import { recordsHref } from './filters.ts';
 
@@ -11,7 +12,7 @@ export type Cell = z.infer<typeof ReconciliationCell>;
 export type Order = 'desc' | 'asc';
 
 /** The project to show first: a running county-wide project (the apple or cherry campaign), else the latest. */
-export function defaultProject(projects: readonly ProjectView[], now: number = Date.now()): ProjectView | undefined {
+export function defaultProject(projects: readonly ProjectView[], now: number = appNow()): ProjectView | undefined {
   const today = businessDate(now);
   const running = projects.filter((p) => p.startsOn <= today && today <= p.endsOn);
   const byTier = { gold: 0, silver: 1, bronze: 2 } as const;

@@ -1,3 +1,4 @@
+import { appNow } from '$lib/clock.ts';
 import { CarrierVolumeDay, type CarrierVolumeCellView } from '$contracts/carrier-import.ts';
 import { CarrierVolumeBatchResult, MAX_CARRIER_VOLUME_BATCH } from '$contracts/ledger.ts';
 import type { ProductView, TownView } from '$contracts/reference.ts';
@@ -173,7 +174,7 @@ export class VolumeGrid {
           cells.set(key, {
             carrierCode: v.carrierCode, townCode: v.townCode, productCode: v.productCode, date: v.date,
             reportedParcels: v.parcels, revision: v.revision,
-            reportedAt: v.changed ? new Date().toISOString() : (before?.reportedAt ?? null), reportedBy: before?.reportedBy ?? null,
+            reportedAt: v.changed ? new Date(appNow()).toISOString() : (before?.reportedAt ?? null), reportedBy: before?.reportedBy ?? null,
             loggedParcels: before?.loggedParcels ?? 0,
           });
           this.values[key] = String(v.parcels);
