@@ -10,6 +10,9 @@ const shared = {
   pool: 'forks' as const,
   testTimeout: 60_000,
   hookTimeout: 120_000,
+  // expect.poll waits 1 s by default: on a loaded two-core machine a live update or a page can
+  // take longer without anything being wrong.
+  expect: { poll: { timeout: 10_000 } },
 };
 
 export default defineConfig({

@@ -126,7 +126,7 @@ export async function buildApp({ config: given, handle, reference, clock = () =>
   await app.register(
     async (api) => {
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
-      await api.register(healthRoutes, { version: VERSION });
+      await api.register(healthRoutes, { version: VERSION, handle });
       await api.register(accountRoutes, { sessionHours: config.sessionHours, cookieSecure: config.cookieSecure });
       await api.register(referenceRoutes);
       await api.register(organizationRoutes);

@@ -295,7 +295,7 @@ describe('POST /api/v1/carrier-volumes/import', () => {
       if (msg.type === 'progress' && views.has(msg.projectId)) views.set(msg.projectId, applyProgressUpdate(views.get(msg.projectId)!, msg));
     });
     try {
-      await expect.poll(() => views.has(project)).toBe(true);
+      await expect.poll(() => views.has(project), { timeout: 10_000 }).toBe(true);
       const before = views.get(project)!.confirmedParcels;
       const res = await csv(t.app, ['日期,乡镇,产品,承运商,件数', '2026-11-23,鲁村镇,沂源苹果,韵达快递,321']);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
