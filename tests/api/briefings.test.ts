@@ -10,7 +10,7 @@ import { listCooperatives } from '../../server/domain/organizations/list-coopera
 import { ensureSeasonProjects } from '../../server/domain/projects/ensure-season-projects.ts';
 import { getProgress } from '../../server/domain/projects/get-progress.ts';
 import { listProjects } from '../../server/domain/projects/list-projects.ts';
-import { formatParcels, formatPercent, formatVillageShare } from '../../server/domain/reports/format.ts';
+import { formatParcels, formatPercent, formatVillageShare } from '../../server/render/format.ts';
 import { buildTestApp, type Injector, type TestApp } from '../helpers/test-app.ts';
 import { expectError, get, post } from '../helpers/factories.ts';
 

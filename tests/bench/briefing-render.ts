@@ -9,10 +9,11 @@ import type { StockView } from '../../server/contracts/ledger.ts';
 import { referenceData, seasonWindow } from '../../db/seed/reference-data.ts';
 import { seededRandom } from '../../server/domain/demo/random.ts';
 import { pacing } from '../../server/domain/projects/pacing.ts';
-import { buildBriefingModel, type BriefingModel, type BriefingSource } from '../../server/domain/reports/build-briefing-model.ts';
-import type { Lang } from '../../server/domain/reports/format.ts';
+import { buildBriefingModel, type BriefingSource } from '../../server/domain/briefings/build-briefing-model.ts';
+import type { BriefingModel } from '../../server/render/briefing-model.ts';
+import type { Lang } from '../../server/rules/numbers.ts';
 import { businessDate, datesFrom } from '../../server/rules/time.ts';
-import { renderBriefingPdf } from '../../server/reports/render-briefing-pdf.ts';
+import { renderBriefingPdf } from '../../server/render/render-briefing-pdf.ts';
 
 const TOWN_WEIGHT = [0.5, 0.6, 1.0, 1.4, 1.1, 1.1, 1.0, 1.2, 1.0, 0.8, 0.8, 1.3];
 const CARRIER_SHARE = [0.3, 0.1, 0.06, 0.18, 0.12, 0.06, 0.12, 0.04, 0.02];

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CoverageView } from '../../server/contracts/network.ts';
-import { buildBriefingModel } from '../../server/domain/reports/build-briefing-model.ts';
-import { buildCoverageSection, villagesShort, type BriefingCoverage } from '../../server/domain/reports/coverage-section.ts';
-import { formatDeadline, formatList, formatTargetRate, formatVillageShare } from '../../server/domain/reports/format.ts';
-import { renderBriefingPdf } from '../../server/reports/render-briefing-pdf.ts';
+import { buildBriefingModel } from '../../server/domain/briefings/build-briefing-model.ts';
+import { buildCoverageSection, villagesShort } from '../../server/domain/briefings/coverage-section.ts';
+import type { BriefingCoverage } from '../../server/render/briefing-model.ts';
+import { formatDeadline, formatList, formatTargetRate, formatVillageShare } from '../../server/render/format.ts';
+import { renderBriefingPdf } from '../../server/render/render-briefing-pdf.ts';
 import { benchReference, fullSeasonSource, syntheticCoverage } from '../bench/briefing-render.ts';
 
 const towns = benchReference().towns;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatCutOff, formatDate, formatIssueNumber, formatParcels, formatParcelsCell, formatParcelsShort, formatPercent, formatPoints, formatTonnes, grouped, round, trimmed,
-} from '../../server/domain/reports/format.ts';
+} from '../../server/render/format.ts';
 import { flagFor, flagRuleNote, percentOfPace, townPaces } from '../../server/rules/town-flags.ts';
 
 describe('parcel figures', () => {

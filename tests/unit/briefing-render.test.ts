@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildBriefingModel } from '../../server/domain/reports/build-briefing-model.ts';
-import { renderProgressChart } from '../../server/reports/charts.ts';
-import { renderBriefingPdf } from '../../server/reports/render-briefing-pdf.ts';
+import { buildBriefingModel } from '../../server/domain/briefings/build-briefing-model.ts';
+import { renderProgressChart } from '../../server/render/charts.ts';
+import { renderBriefingPdf } from '../../server/render/render-briefing-pdf.ts';
 import { fullSeasonSource } from '../bench/briefing-render.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -3,10 +3,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BriefingInput, BriefingList, BriefingListQuery, BriefingPreviewQuery, BriefingView } from '../../contracts/briefings.ts';
 import { ErrorBody, IdParams } from '../../contracts/common.ts';
-import { getBriefingPdf } from '../../domain/reports/get-briefing-pdf.ts';
-import { issueBriefing } from '../../domain/reports/issue-briefing.ts';
-import { listBriefings } from '../../domain/reports/list-briefings.ts';
-import { previewBriefing } from '../../domain/reports/preview-briefing.ts';
+import { getBriefingPdf } from '../../domain/briefings/get-briefing-pdf.ts';
+import { issueBriefing } from '../../domain/briefings/issue-briefing.ts';
+import { listBriefings } from '../../domain/briefings/list-briefings.ts';
+import { previewBriefing } from '../../domain/briefings/preview-briefing.ts';
 
 // A PDF is sent as a Buffer, which Fastify never serializes; the schema is for the document.
 const Pdf = z.string().meta({ description: 'the PDF (application/pdf); errors are JSON', format: 'binary' });

@@ -1,9 +1,8 @@
 import PDFDocument from 'pdfkit';
-import type { BriefingModel, BriefingProject } from '../domain/reports/build-briefing-model.ts';
-import type { BriefingCoverage, CoverageRow, CoverageTargetLine } from '../domain/reports/coverage-section.ts';
+import type { BriefingCoverage, BriefingModel, BriefingProject, CoverageRow, CoverageTargetLine } from './briefing-model.ts';
 import {
   formatDate, formatIssueNumber, formatParcelsCell, formatParcelsShort, formatPercent, formatTonnes, round,
-} from '../domain/reports/format.ts';
+} from './format.ts';
 import type { Flag } from '../rules/town-flags.ts';
 import { renderProgressChart } from './charts.ts';
 import { parsedFont } from './fonts.ts';

@@ -4,8 +4,8 @@
 // own wording, which differs from the web's and is pinned by the briefing tests: prose says
 // "million parcels", stays in plain ungrouped 件 below 万, and never switches to 亿.
 
-import { grouped, inMillions, inWan, MILLION, percent, points, round, tonnesFigure, trimmed, WAN, type Lang } from '../../rules/numbers.ts';
-import { shanghaiParts } from '../../rules/time.ts';
+import { grouped, inMillions, inWan, MILLION, percent, points, round, tonnesFigure, trimmed, WAN, type Lang } from '../rules/numbers.ts';
+import { shanghaiParts } from '../rules/time.ts';
 
 export { grouped, round, trimmed, type Lang };
 

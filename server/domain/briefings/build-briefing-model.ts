@@ -3,8 +3,9 @@ import type { ProgressView, ProjectView } from '../../contracts/projects.ts';
 import type { Reference } from '../reference/load-reference.ts';
 import { businessDate } from '../../rules/time.ts';
 import { inProjectPeriod } from '../ledger/counting.ts';
-import { buildCoverageSection, type BriefingCoverage, type CoverageSource } from './coverage-section.ts';
-import { formatCutOff, formatDate, formatParcels, formatParcelsShort, formatPercent, formatPoints, round, type Lang } from './format.ts';
+import type { BriefingFigures, BriefingModel, BriefingProject, StockRow } from '../../render/briefing-model.ts';
+import { buildCoverageSection, type CoverageSource } from './coverage-section.ts';
+import { formatCutOff, formatDate, formatParcels, formatParcelsShort, formatPercent, formatPoints, round, type Lang } from '../../render/format.ts';
 import { flagFor, flagRuleNote, percentOfPace, townPaces, type Flag } from '../../rules/town-flags.ts';
 
 // The briefing as data: everything the PDF shows, already chosen, ordered and worded for
@@ -34,91 +35,11 @@ export type BriefingSource = {
   text: BriefingText;
 };
 
-export type BriefingFigures = {
-  target: number;
-  counted: number;
-  confirmed: number;
-  provisional: number;
-  percent: number;
-  elapsedPercent: number;
-  /** Parcels the pace line stands at today: target × share of the period elapsed. */
-  paceParcels: number;
-  /** percent − elapsedPercent: positive means ahead of pace. */
-  aheadPoints: number;
-  elapsedDays: number;
-  totalDays: number;
-  dailyRateSoFar: number;
-  requiredDailyRate: number | null;
-  projected: number;
-};
 
-export type TownRow = {
-  rank: number;
-  code: string;
-  name: string;
-  counted: number;
-  confirmed: number;
-  provisional: number;
-  sharePercent: number | null;
-  allocatedTarget: number;
-  completionPercent: number | null;
-  percentOfPace: number | null;
-  flag: Flag | null;
-};
 
-export type CarrierRow = { code: string; name: string; counted: number; confirmed: number; provisional: number; sharePercent: number | null };
 
-export type BriefingProject = {
-  id: string;
-  code: string;
-  name: string;
-  productCode: string;
-  productName: string;
-  tierLabel: string;
-  /** "全县" for a county-wide project, else the town's name. */
-  scopeLabel: string;
-  isTownProject: boolean;
-  startsOn: string;
-  endsOn: string;
-  status: 'not-started' | 'running' | 'ended';
-  figures: BriefingFigures;
-  summary: string;
-  /** One entry per day from the start to the cut-off (or the end): the chart's data. */
-  daily: { date: string; counted: number; cumulative: number }[];
-  towns: TownRow[];
-  carriers: CarrierRow[];
-};
 
-export type StockRow = {
-  facilityName: string;
-  townName: string;
-  kind: string;
-  productName: string;
-  weightKg: number;
-  capacityKg: number | null;
-  utilisationPercent: number | null;
-};
 
-export type BriefingModel = {
-  lang: Lang;
-  title: string;
-  issuingUnit: string;
-  issue: { year: number; number: number; preview: boolean };
-  /** YYYY-MM-DD in Asia/Shanghai: the date printed in the masthead. */
-  issueDate: string;
-  cutOffAt: string;
-  cutOffLabel: string;
-  headline: string;
-  projects: BriefingProject[];
-  stock: { productNames: string[]; rows: StockRow[]; totalKg: number };
-  coverage: BriefingCoverage;
-  problems: string | null;
-  nextSteps: string | null;
-  recipients: { bao: string | null; song: string | null; fa: string | null };
-  copies: number | null;
-  flagRule: string;
-  notes: string[];
-};
 
 export const DEFAULT_TITLE: Record<Lang, string> = {
   zh: '沂源县快递进村工程简报',

@@ -4,7 +4,7 @@ import {
   BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, type ChartConfiguration, type Plugin,
 } from 'chart.js';
 import { datesFrom } from '../rules/time.ts';
-import type { Lang } from '../domain/reports/format.ts';
+import type { Lang } from '../rules/numbers.ts';
 import { CHART_FONT_FAMILY, fontPath } from './fonts.ts';
 
 // Charts are drawn on the server with chart.js on @napi-rs/canvas. They must be byte-for-byte

@@ -1,5 +1,5 @@
 import { BriefingPreviewQuery } from '../../contracts/briefings.ts';
-import { renderBriefingPdf } from '../../reports/render-briefing-pdf.ts';
+import { renderBriefingPdf } from '../../render/render-briefing-pdf.ts';
 import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';

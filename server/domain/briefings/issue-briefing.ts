@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { briefings } from '../../../db/schema/index.ts';
 import { BriefingInput, type BriefingView } from '../../contracts/briefings.ts';
-import { renderBriefingPdf } from '../../reports/render-briefing-pdf.ts';
+import { renderBriefingPdf } from '../../render/render-briefing-pdf.ts';
 import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';

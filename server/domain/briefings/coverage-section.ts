@@ -1,6 +1,7 @@
 import type { CoverageView } from '../../contracts/network.ts';
+import type { BriefingCoverage, CoverageRow, CoverageTargetLine } from '../../render/briefing-model.ts';
 import type { Reference } from '../reference/load-reference.ts';
-import { formatDate, formatDeadline, formatList, formatPercent, formatTargetRate, formatVillageShare, type Lang } from './format.ts';
+import { formatDate, formatDeadline, formatList, formatPercent, formatTargetRate, formatVillageShare, type Lang } from '../../render/format.ts';
 
 // The briefing's section on express service in villages (村级通快递): the coverage the network
 // domain computes for the cut-off date, chosen and worded for the leading group. Pure, like the
@@ -14,53 +15,9 @@ export type CoverageSource = {
   servicePointsOnRecord: number;
 };
 
-export type CoverageRow = {
-  code: string;
-  name: string;
-  denominator: number;
-  covered: number;
-  coveredByProxy: number;
-  uncovered: number;
-  noData: number;
-  /** covered / denominator × 100; null when there is nothing to divide by, or nothing is known. */
-  ratePercent: number | null;
-  /** (covered + coveredByProxy) / denominator × 100. */
-  rateWithProxyPercent: number | null;
-  /** No villages on record: the denominator is the reference count of 村/居, every one "no data". */
-  referenceOnly: boolean;
-};
 
-export type CoverageTargetLine = {
-  status: 'met' | 'open' | 'missed';
-  /** "2020年底覆盖率80%目标" / "80% coverage by the end of 2020". */
-  label: string;
-  /** "已完成" / "met". */
-  statusText: string;
-  /** "现含村民代办覆盖率98.2%，尚差11个建制村" / "now 98.2% with proxies; 11 villages short". */
-  detail: string;
-};
 
-export type BriefingCoverage =
-  | {
-      /** No villages or no service points on record: nothing is printed as a figure. */
-      state: 'not-entered';
-      date: string;
-      summary: string;
-    }
-  | {
-      state: 'reported';
-      date: string;
-      summary: string;
-      county: CoverageRow & { communitiesExcluded: number };
-      targets: CoverageTargetLine[];
-      towns: CoverageRow[];
-      /** The villages with no data, named when few (grouped by town), else counted. */
-      noDataNote: string | null;
-      /** Explains the mark on towns counted with the reference denominator. */
-      referenceNote: string | null;
-      /** How coverage is counted. */
-      rule: string;
-    };
+
 
 /** Villages named one by one in the briefing at most; more are only counted. */
 export const MAX_NAMED_NO_DATA = 10;

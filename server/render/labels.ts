@@ -1,4 +1,4 @@
-import type { Lang } from '../domain/reports/format.ts';
+import type { Lang } from '../rules/numbers.ts';
 import type { Flag } from '../rules/town-flags.ts';
 
 /** Fixed words of the briefing layout; the model carries everything that depends on data. */
