@@ -1,37 +1,16 @@
-import PDFDocument from 'pdfkit';
 import type { BriefingCoverage, BriefingModel, BriefingProject, CoverageRow, CoverageTargetLine } from './briefing-model.ts';
 import {
   formatDate, formatIssueNumber, formatParcelsCell, formatParcelsShort, formatPercent, formatTonnes, round,
 } from './format.ts';
-import type { Flag } from '../rules/town-flags.ts';
 import { renderProgressChart } from './charts.ts';
-import { parsedFont } from './fonts.ts';
 import { LABELS, type Labels } from './labels.ts';
+import { COLOR, createPdf, FONT, LEFT, MARGINS, MAX_Y, PdfLayout, RIGHT, TABLE, WIDTH, type Align, type Cell, type Column, type Doc } from './pdf-layout.ts';
 
-// A4 with the GB/T 9704-2012 type area: 156 × 225 mm, top margin 37 mm, left 28 mm.
-const MM = 72 / 25.4;
-const PAGE = { width: 595.28, height: 841.89 };
-const MARGINS = { top: 37 * MM, bottom: 35 * MM, left: 28 * MM, right: 26 * MM };
-const LEFT = MARGINS.left;
-const WIDTH = PAGE.width - MARGINS.left - MARGINS.right;
-const RIGHT = LEFT + WIDTH;
-const MAX_Y = PAGE.height - MARGINS.bottom;
+// The 红头 briefing's sections, written with the layout kit (pdf-layout.ts).
 
-const FONT = { regular: 'NotoSansSC', bold: 'NotoSansSC-Bold' } as const;
-const COLOR = {
-  red: '#d40000', text: '#1a1a1a', muted: '#595959', grid: '#b3b3b3', header: '#eef2f7', cell: '#f7f9fc',
-  ahead: '#1f4e79', behind: '#c00000', open: '#b07d00',
-};
 const TARGET_COLOR: Record<CoverageTargetLine['status'], string> = { met: COLOR.ahead, open: COLOR.open, missed: COLOR.behind };
-const FLAG_COLOR: Record<Flag, string> = { blue: '#2e75b6', yellow: '#e6b800', red: '#c00000' };
 const CHART_HEIGHT = 180;
 const CHART_MIN_HEIGHT = 150;
-const TABLE = { pad: 3.5, rowH: 16, twoLineHeader: 30 };
-
-type Doc = PDFKit.PDFDocument;
-type Align = 'left' | 'right' | 'center';
-type Column = { header: string; width: number; align: Align };
-type Cell = string | { text: string; flag?: Flag | null; bold?: boolean; color?: string };
 
 /**
  * Renders a briefing model to PDF bytes. No database, no clock: the document's dates come
@@ -40,10 +19,7 @@ type Cell = string | { text: string; flag?: Flag | null; bold?: boolean; color?:
 export async function renderBriefingPdf(model: BriefingModel): Promise<Buffer> {
   const cutOff = new Date(model.cutOffAt);
   const labels = LABELS[model.lang];
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: MARGINS,
-    bufferPages: true,
+  const { doc, finished } = createPdf({
     lang: model.lang === 'zh' ? 'zh-CN' : 'en',
     displayTitle: true,
     info: {
@@ -57,33 +33,20 @@ export async function renderBriefingPdf(model: BriefingModel): Promise<Buffer> {
       ModDate: cutOff,
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const finished = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  // Registered from the package's font files (never the system's); pdfkit embeds only the
-  // glyphs used, which keeps an 8 MB font down to tens of kilobytes per document.
-  // pdfkit's typings know only paths and buffers; at run time it takes a parsed fontkit font.
-  doc.registerFont(FONT.regular, parsedFont('regular') as unknown as Buffer);
-  doc.registerFont(FONT.bold, parsedFont('bold') as unknown as Buffer);
-
   new BriefingWriter(doc, model, labels).write();
   doc.end();
   return finished;
 }
 
-class BriefingWriter {
+class BriefingWriter extends PdfLayout {
   private figureNo = 0;
-  private readonly zh: boolean;
 
   constructor(
-    private readonly doc: Doc,
+    doc: Doc,
     private readonly model: BriefingModel,
     private readonly t: Labels,
   ) {
-    this.zh = model.lang === 'zh';
+    super(doc, model.lang === 'zh');
   }
 
   write(): void {
@@ -120,7 +83,7 @@ class BriefingWriter {
 
     this.notes();
     this.colophon();
-    this.pageFurniture();
+    this.pageFurniture(t.page, model.issue.preview ? t.watermark : null);
   }
 
   // ── masthead: red title, 第N期, issuing unit left and date right, red rule ─────────────
@@ -206,27 +169,6 @@ class BriefingWriter {
     this.figureCells(cells, 5);
   }
 
-  /** Labelled figures in ruled cells, `perRow` to a row, kept together on one page. */
-  private figureCells(cells: { label: string; value: string; color?: string }[], perRow: number): void {
-    const { doc } = this;
-    const rows = Math.ceil(cells.length / perRow);
-    const cellW = WIDTH / perRow;
-    const cellH = 38;
-    this.ensure(cellH * rows + 8);
-    const y0 = doc.y;
-    cells.forEach((c, k) => {
-      const x = LEFT + (k % perRow) * cellW;
-      const y = y0 + Math.floor(k / perRow) * cellH;
-      doc.save().lineWidth(0.5).fillColor(COLOR.cell).strokeColor(COLOR.grid).rect(x, y, cellW, cellH).fillAndStroke().restore();
-      doc.font(FONT.regular).fontSize(8).fillColor(COLOR.muted).text(c.label, x + 5, y + 5, { width: cellW - 10, lineBreak: false, ellipsis: true });
-      doc.font(FONT.bold).fillColor(c.color ?? COLOR.text);
-      this.fit(c.value, cellW - 10, 12.5, 7.5);
-      doc.text(c.value, x + 5, y + 19, { width: cellW - 10, lineBreak: false });
-    });
-    doc.fillColor(COLOR.text);
-    doc.x = LEFT;
-    doc.y = y0 + cellH * rows + 8;
-  }
 
   private chart(p: BriefingProject): void {
     const { doc, model, t } = this;
@@ -495,157 +437,7 @@ class BriefingWriter {
   }
 
   /** Page numbers "— n —" (odd pages at the right, even at the left, as GB/T 9704 has it) and the preview watermark. */
-  private pageFurniture(): void {
-    const { doc, t, model } = this;
-    const range = doc.bufferedPageRange();
-    for (let i = range.start; i < range.start + range.count; i++) {
-      doc.switchToPage(i);
-      // Writing below the bottom margin would otherwise make pdfkit start a new page.
-      const bottom = doc.page.margins.bottom;
-      doc.page.margins.bottom = 0;
-      const n = i + 1;
-      const label = t.page(n);
-      doc.font(FONT.regular).fontSize(11).fillColor(COLOR.text);
-      const w = doc.widthOfString(label);
-      const inset = 14; // one character's width in from the edge of the type area
-      doc.text(label, n % 2 === 1 ? RIGHT - inset - w : LEFT + inset, MAX_Y + 7 * MM, { lineBreak: false });
-      if (model.issue.preview) {
-        doc.save();
-        doc.rotate(-35, { origin: [PAGE.width / 2, PAGE.height / 2] });
-        doc.font(FONT.bold).fontSize(58).fillColor('#000000').fillOpacity(0.07);
-        const mark = t.watermark;
-        const mw = doc.widthOfString(mark);
-        doc.text(mark, PAGE.width / 2 - mw / 2, PAGE.height / 2 - 30, { lineBreak: false });
-        doc.restore();
-      }
-      doc.page.margins.bottom = bottom;
-    }
-  }
 
-  // ── building blocks ─────────────────────────────────────────────────────────────────
 
-  /** Starts a new page unless `height` points still fit on this one. */
-  private ensure(height: number): void {
-    if (this.doc.y + height > MAX_Y) this.doc.addPage();
-  }
-
-  /** Sets the largest font size (down to `min`) at which `text` fits `width` on one line. */
-  private fit(text: string, width: number, max: number, min: number): void {
-    let size = max;
-    while (size > min && this.doc.fontSize(size).widthOfString(text) > width) size -= 0.5;
-    this.doc.fontSize(size);
-  }
-
-  private heading1(text: string, keepWith = 50): void {
-    const { doc } = this;
-    // Keep a heading with at least a few lines of what follows it.
-    this.ensure(keepWith + 30);
-    doc.moveDown(0.5);
-    doc.font(FONT.bold).fontSize(13).fillColor(COLOR.text).text(text, LEFT, doc.y, { width: WIDTH });
-    doc.moveDown(0.3);
-  }
-
-  private heading2(text: string, keepWith: number): void {
-    const { doc } = this;
-    this.ensure(keepWith);
-    doc.moveDown(0.2);
-    doc.font(FONT.bold).fontSize(11.5).fillColor(COLOR.text).text(text, LEFT, doc.y, { width: WIDTH });
-    doc.moveDown(0.25);
-  }
-
-  private paragraph(text: string): void {
-    const { doc } = this;
-    doc.font(FONT.regular).fontSize(11).fillColor(COLOR.text);
-    doc.text(text, LEFT, doc.y, { width: WIDTH, lineGap: 4.5, indent: this.zh ? 22 : 0, paragraphGap: 3 });
-  }
-
-  private note(text: string): void {
-    const { doc } = this;
-    doc.font(FONT.regular).fontSize(8.5).fillColor(COLOR.muted);
-    doc.text(text, LEFT, doc.y + 2, { width: WIDTH, lineGap: 2 });
-    doc.fillColor(COLOR.text).moveDown(0.3);
-  }
-
-  /** Sets the header font, shrunk so each of the header's lines fits its column unbroken. */
-  private headerFont(c: Column): void {
-    const { doc } = this;
-    let size = 8.5;
-    doc.font(FONT.bold);
-    while (size > 6.5 && c.header.split('\n').some((line) => doc.fontSize(size).widthOfString(line) > c.width - 2 * TABLE.pad)) size -= 0.25;
-    doc.fontSize(size);
-  }
-
-  private tableHeaderHeight(columns: Column[]): number {
-    const heights = columns.map((c) => {
-      this.headerFont(c);
-      return this.doc.heightOfString(c.header, { width: c.width - 2 * TABLE.pad });
-    });
-    return Math.max(...heights) + 2 * TABLE.pad + 1;
-  }
-
-  /**
-   * Moves a table that fits in half a page (and its heading, if any) to the next page
-   * rather than splitting it; then writes the heading.
-   */
-  private keepTogether(columns: Column[], rows: Cell[][], heading: string | null): void {
-    const height = this.tableHeaderHeight(columns) + rows.length * TABLE.rowH + (heading ? 28 : 0);
-    if (height <= (MAX_Y - MARGINS.top) / 2) this.ensure(height + 8);
-    if (heading) this.heading2(heading, 80);
-  }
-
-  /** A ruled table; the header repeats on each page the table runs onto. */
-  private table(columns: Column[], rows: Cell[][]): void {
-    const { doc } = this;
-    const { pad, rowH } = TABLE;
-    const fontSize = this.zh ? 9 : 8.5;
-    const headerH = this.tableHeaderHeight(columns);
-
-    const drawHeader = () => {
-      const y = doc.y;
-      let x = LEFT;
-      for (const c of columns) {
-        doc.save().lineWidth(0.5).fillColor(COLOR.header).strokeColor(COLOR.grid).rect(x, y, c.width, headerH).fillAndStroke().restore();
-        this.headerFont(c);
-        const h = doc.heightOfString(c.header, { width: c.width - 2 * pad });
-        doc.fillColor(COLOR.text).text(c.header, x + pad, y + (headerH - h) / 2, { width: c.width - 2 * pad, align: 'center' });
-        x += c.width;
-      }
-      doc.y = y + headerH;
-    };
-
-    this.ensure(headerH + rowH * Math.min(rows.length, 3));
-    drawHeader();
-    for (const row of rows) {
-      if (doc.y + rowH > MAX_Y) {
-        doc.addPage();
-        drawHeader();
-      }
-      const y = doc.y;
-      let x = LEFT;
-      row.forEach((cell, k) => {
-        const c = columns[k];
-        const cellObj = typeof cell === 'string' ? { text: cell } : cell;
-        doc.save().lineWidth(0.5).strokeColor(COLOR.grid).rect(x, y, c.width, rowH).stroke().restore();
-        doc.font(cellObj.bold ? FONT.bold : FONT.regular).fontSize(fontSize).fillColor(cellObj.color ?? COLOR.text);
-        const textY = y + (rowH - doc.currentLineHeight()) / 2 + 0.5;
-        if ('flag' in cellObj && cellObj.flag) {
-          const w = doc.widthOfString(cellObj.text);
-          const dot = 7;
-          const start = x + (c.width - (dot + 3 + w)) / 2;
-          doc.save().fillColor(FLAG_COLOR[cellObj.flag]).rect(start, y + (rowH - dot) / 2, dot, dot).fill().restore();
-          doc.fillColor(COLOR.text).text(cellObj.text, start + dot + 3, textY, { lineBreak: false });
-        } else {
-          // A long name shrinks to fit its cell rather than wrap onto the next row.
-          this.fit(cellObj.text, c.width - 2 * pad, fontSize, 6.5);
-          doc.text(cellObj.text, x + pad, y + (rowH - doc.currentLineHeight()) / 2 + 0.5, { width: c.width - 2 * pad, align: c.align, lineBreak: false });
-        }
-        x += c.width;
-      });
-      doc.y = y + rowH;
-    }
-    doc.x = LEFT;
-    doc.fillColor(COLOR.text);
-    doc.moveDown(0.5);
-  }
 }
 
