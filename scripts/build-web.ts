@@ -70,7 +70,7 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
       }
       // A build killed halfway leaves its lock behind: take it over.
       if (Number.isInteger(holder) && holder > 0 && !alive(holder)) rmSync(LOCK, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`waited too long for another web build (lock ${LOCK})`);
+      if (Date.now() > deadline) throw new Error(`waited too long for another web build (lock ${LOCK})`, { cause: error });
       await new Promise((r) => setTimeout(r, 500));
     }
   }

@@ -16,7 +16,7 @@ export function requireAccess(ctx: Ctx, permission: Permission): void {
 // A cooperative account acts for its own cooperative only; the county's administrators for any.
 
 /** The ledger writes a cooperative makes, which the cooperative scope refines. */
-const COOPERATIVE_WRITES = [
+export const COOPERATIVE_WRITES = [
   'pickup.create', 'pickup.void', 'packagingRun.create', 'packagingRun.void', 'storageMovement.create', 'storageMovement.void',
 ] as const satisfies readonly Permission[];
 export type CooperativeWrite = (typeof COOPERATIVE_WRITES)[number];

@@ -58,7 +58,7 @@ export const LABELS: Record<Lang, Labels> = {
     chartCaption: (n, name) => `图${n}：${name}累计揽收与序时进度`,
     toBeWritten: '（签发时由领导小组办公室填写）',
     recipients: { bao: '报：', song: '送：', fa: '发：' },
-    issued: (unit, date) => `${unit}　　${date}印发`,
+    issued: (unit, date) => `${unit}\u3000\u3000${date}印发`,
     copies: (n) => `（共印${n}份）`,
     watermark: '预览稿　未签发',
     page: (n) => `— ${n} —`,

@@ -78,7 +78,7 @@ class BriefingWriter extends PdfLayout {
 
     this.heading1(`${t.numerals(section++)}${t.sections.problems}`);
     this.officialText(model.problems);
-    this.heading1(`${t.numerals(section++)}${t.sections.nextSteps}`);
+    this.heading1(`${t.numerals(section)}${t.sections.nextSteps}`);
     this.officialText(model.nextSteps);
 
     this.notes();

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { carrierVolumeHistory } from '../../server/domain/carriers/carrier-volume-history.ts';
 import { reportCarrierVolume } from '../../server/domain/carriers/report-carrier-volume.ts';

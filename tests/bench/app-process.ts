@@ -140,7 +140,7 @@ export function cpuSecondsOf(pid: number): number | null {
 /** CPU ticks of every running `postgres` process (server and backends), by pid. */
 export function postgresTicks(): Map<number, number> {
   const out = new Map<number, number>();
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {

@@ -81,7 +81,7 @@ async function api<T>(method: string, path: string, body?: unknown, headers = au
     signal: AbortSignal.timeout(120_000),
   });
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

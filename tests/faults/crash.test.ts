@@ -16,7 +16,7 @@ import { ROOT, exited, freePort, runScript } from '../helpers/processes.ts';
 import { PRODUCT, readClientLog, shanghaiDate, type ClientConfig } from './client-plan.ts';
 import { checkLedger, type ExpectedProgress, type RunQuery } from './ledger-check.ts';
 import { chooseSeed, createPrng } from './prng.ts';
-import { ServerUnderTest, ensureUp, findCluster, pgCtl, type Cluster } from './server-control.ts';
+import { ServerUnderTest, ensureUp, findCluster, pgCtl } from './server-control.ts';
 
 // The crash test (npm run test:faults): client processes write pickups, batches and carrier
 // figures, re-sending with the same ids until acknowledged, while the server is SIGKILLed and

@@ -195,14 +195,16 @@ export async function runKillExperiment(options: KillOptions): Promise<KillRepor
           if (r.status !== 'created' && r.status !== 'duplicate') failures.push(`batch item ${r.id}: ${r.status}`);
           else {
             acknowledged.add(r.id);
-            if (resend) r.status === 'duplicate' ? resentAlreadySaved++ : resentSavedNow++;
+            if (resend && r.status === 'duplicate') resentAlreadySaved++;
+            else if (resend) resentSavedNow++;
           }
         }
         return true;
       }
       if (res.status === 201 || res.status === 200) {
         acknowledged.add(items[0].id);
-        if (resend) res.status === 200 ? resentAlreadySaved++ : resentSavedNow++;
+        if (resend && res.status === 200) resentAlreadySaved++;
+        else if (resend) resentSavedNow++;
       } else failures.push(`pickup ${items[0].id} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
       return true;
     };

@@ -82,7 +82,7 @@ export async function findCluster(databaseUrl: string): Promise<Cluster> {
   try {
     listing = (await run('pg_lsclusters', ['--no-header'])).stdout;
   } catch (error) {
-    throw new Error(`pg_lsclusters failed (postgresql-common is needed to restart PostgreSQL): ${(error as Error).message}`);
+    throw new Error(`pg_lsclusters failed (postgresql-common is needed to restart PostgreSQL): ${(error as Error).message}`, { cause: error });
   }
   for (const line of listing.split('\n')) {
     const [version, name, p] = line.trim().split(/\s+/);

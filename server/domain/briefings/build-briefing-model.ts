@@ -6,7 +6,7 @@ import { inProjectPeriod } from '../ledger/counting.ts';
 import type { BriefingFigures, BriefingModel, BriefingProject, StockRow } from '../../render/briefing-model.ts';
 import { buildCoverageSection, type CoverageSource } from './coverage-section.ts';
 import { formatCutOff, formatDate, formatParcels, formatParcelsShort, formatPercent, formatPoints, round, type Lang } from '../../render/format.ts';
-import { flagFor, flagRuleNote, percentOfPace, townPaces, type Flag } from '../../rules/town-flags.ts';
+import { flagFor, flagRuleNote, percentOfPace, townPaces } from '../../rules/town-flags.ts';
 
 // The briefing as data: everything the PDF shows, already chosen, ordered and worded for
 // one language, but with figures still as numbers so the renderer formats cells its own way.

@@ -3,7 +3,7 @@ import { renderBriefingPdf } from '../../render/render-briefing-pdf.ts';
 import { requireAccess } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { parseInput } from '../errors.ts';
-import { buildBriefingModel, DEFAULT_TITLE } from './build-briefing-model.ts';
+import { buildBriefingModel } from './build-briefing-model.ts';
 import { gatherBriefing, issueYear, nextBriefingNumber } from './gather-briefing.ts';
 
 export type BriefingPreview = { pdf: Buffer; year: number; number: number; title: string; language: 'zh' | 'en' };
