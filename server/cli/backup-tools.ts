@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import postgres from 'postgres';
 import { acquireFolderLock } from '../../db/pglite-folder.ts';
 import { ConfigError, type Config } from '../config.ts';
