@@ -8,7 +8,7 @@ import { buildWeb } from '../../scripts/build-web.ts';
 import { formatWebSize, type WebSize } from '../../scripts/web-size.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.ts';
 import { ROOT, exited, freePort, runScript, waitForHealth } from '../helpers/processes.ts';
-import { ACCOUNTS, ADMIN_PASSWORD, BROWSER_ARGS, CHROMIUM, DEMO_AS_OF, HAS_CHROMIUM, SHOTS, serverClock, withChineseFont, type Server } from './helpers.ts';
+import { ACCOUNTS, ADMIN_PASSWORD, BROWSER_ARGS, CHROMIUM, DEMO_AS_OF, HAS_CHROMIUM, SHOTS, browserEnv, serverClock, type Server } from './helpers.ts';
 
 // The web app in a real browser (Debian's chromium, driven by playwright-core) against the real
 // server process in demo mode: log in, watch the live dashboard follow a pickup recorded through
@@ -62,7 +62,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
     server = await startServer();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      env: { ...process.env, FONTCONFIG_FILE: withChineseFont(dataDir) },
+      env: browserEnv(dataDir),
       args: BROWSER_ARGS,
     });
     mkdirSync(SHOTS, { recursive: true });

@@ -66,6 +66,17 @@ export function withChineseFont(dir: string): string {
   return file;
 }
 
+/**
+ * The browser's environment: this process's, with a Chinese font, and without libfaketime.
+ * Chromium does not load pages under LD_PRELOAD'd faketime; and a browser whose clock disagrees
+ * with the server's is the case worth testing anyway (a phone days off): the web app takes
+ * business time from the server. The demo server runs at DEMO_AS_OF whatever either clock says.
+ */
+export function browserEnv(fontDir: string): Record<string, string> {
+  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(FAKETIME|LD_PRELOAD$)/.test(e[0])));
+  return { ...env, FONTCONFIG_FILE: withChineseFont(fontDir) };
+}
+
 export const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 export type WebApp = {
@@ -109,7 +120,7 @@ export function useWebApp(): WebApp {
     server = runScript('server/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' });
     // Demo mode seeds a season of data before it listens.
     serverClock.learn(await waitForHealth(base, server, 300_000));
-    browser = await chromium.launch({ executablePath: CHROMIUM, env: { ...process.env, FONTCONFIG_FILE: withChineseFont(dataDir) }, args: BROWSER_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, env: browserEnv(dataDir), args: BROWSER_ARGS });
     mkdirSync(SHOTS, { recursive: true });
   }, 900_000);
 
