@@ -209,6 +209,8 @@ export const ImportRowError = z.object({
   row: z.number().int().describe('the row number as a spreadsheet shows it: the header is row 1'),
   field: z.string().describe('the column (canonical name), or "" for the row as a whole'),
   message: z.string(),
+  code: z.string().optional().describe('for a figure that could not be read: why, e.g. ambiguous_separator ("1,2"), so a client can word it in its language'),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe("what the code's message needs, e.g. { text: '1,2', why: 'group' }"),
 });
 export type ImportRowError = z.infer<typeof ImportRowError>;
 

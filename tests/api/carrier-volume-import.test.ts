@@ -220,12 +220,12 @@ describe('POST /api/v1/carrier-volumes/import', () => {
       { row: 5, field: 'carrierCode', message: expect.stringContaining('unknown carrier') },
       { row: 6, field: 'date', message: expect.stringContaining('not a calendar date') },
       { row: 7, field: 'date', message: expect.stringContaining('has not begun') },
-      { row: 8, field: 'parcels', message: 'must not be negative' },
-      { row: 9, field: 'parcels', message: 'must be a whole number of parcels' },
-      { row: 10, field: 'parcels', message: 'must be at most 10,000,000' },
+      { row: 8, field: 'parcels', message: 'must not be negative', code: 'negative', params: { text: '-5' } },
+      { row: 9, field: 'parcels', message: 'must be a whole number of parcels', code: 'not_integer', params: { text: '12.5' } },
+      { row: 10, field: 'parcels', message: 'must be at most 10,000,000', code: 'too_large', params: { text: '10000001', max: 10_000_000 } },
       { row: 11, field: '', message: 'is the same cell (date, town, product, carrier) as row 2' },
       { row: 12, field: 'townCode', message: 'must not be empty' },
-      { row: 13, field: 'parcels', message: 'must be a whole number of parcels' },
+      { row: 13, field: 'parcels', message: 'must be a whole number of parcels', code: 'not_a_number', params: { text: '十' } },
     ];
     const preview = await csv(t.app, bad, '?dryRun=true');
     expect(preview.status).toBe(200);
@@ -339,7 +339,7 @@ describe('POST /api/v1/carrier-volumes/import', () => {
     const mid = await written();
     const refused = await send(t.app, badFile, XLSX);
     expectRejected(refused);
-    expect(refused.body.rowErrors).toEqual([{ row: 4, field: 'parcels', message: 'must not be negative' }]);
+    expect(refused.body.rowErrors).toEqual([{ row: 4, field: 'parcels', message: 'must not be negative', code: 'negative', params: { text: '-1' } }]);
     expect(await written()).toEqual(mid);
   });
 

@@ -541,7 +541,7 @@ describe('service point imports', () => {
       { row: 5, field: 'brands', message: 'unknown carrier: dhl' },
       { row: 5, field: 'villages', message: expect.stringContaining('不存在村') },
       { row: 6, field: 'takesOutgoing', message: expect.any(String) },
-      { row: 6, field: 'staff', message: 'must be a whole number' },
+      { row: 6, field: 'staff', message: 'must be a whole number', code: 'not_a_number', params: { text: 'x' } },
       { row: 6, field: 'openedOn', message: expect.any(String) },
       { row: 7, field: 'code', message: 'is also on row 3' },
     ]);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Page, Route } from 'playwright-core';
+import type { Locator, Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, ADMIN_PASSWORD, CHROMIUM, HAS_CHROMIUM, SHOTS, serverClock, useWebApp } from './helpers.ts';
 
@@ -289,8 +289,68 @@ describe.skipIf(!HAS_CHROMIUM)('field entry in chromium, offline first', () => {
     expect(await focused(page)).toBe('pk-cooperative');
     const errors = await page.locator('.field-error').allTextContents();
     expect(errors).toContain('请选择');
-    expect(errors).toContain('须为整数');
+    expect(errors).toContain('须为整数，“1.5”带小数');
     expect(await count(page, 'pending')).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'entry-admin-phone.png'), fullPage: true });
+  });
+
+  it('reads "12,000" as twelve thousand in every weight field and "１２０" as 120; refuses "1,2" with the reason', async () => {
+    const page = await app.newPage();
+    await app.login(page, 'coop');
+    await openEntry(page, app.base);
+    const api = async <T>(path: string) => (await (await page.request.get(`${app.base}/api/v1${path}`)).json()) as T;
+    const day = `from=${today()}&to=${today()}&limit=500`;
+    const fieldErrors = (scope: Locator) => scope.locator('.field-error').allTextContents();
+
+    // A blank 件数 asks for it; "1,2" kg is neither 1.2 nor 12: both stay on the phone, unsent.
+    const line = page.getByTestId('pickup-line').first();
+    await line.getByLabel('承运商').selectOption('sf');
+    await line.getByLabel('村').fill('E2E-numbers');
+    await line.getByLabel('重量（公斤）').fill('1,2');
+    await page.getByTestId('submit-pickup').click();
+    await expect.poll(() => fieldErrors(line)).toEqual(['请填写', '“1,2” 看不出是多少：千位分隔符后须为三位数字（小数点请用“.”）']);
+    expect((await count(page, 'pending')) + (await count(page, 'sent'))).toBe(0);
+
+    // Full-width digits from a Chinese IME, and a thousands separator where one belongs.
+    await line.getByLabel('件数').fill('１２０');
+    await line.getByLabel('重量（公斤）').fill('12,000');
+    await expect.poll(() => page.getByTestId('pickup-form').locator('.total').textContent()).toContain('120 件');
+    await page.getByTestId('submit-pickup').click();
+    type PickupRead = { village: string | null; parcels: number; weightKg: number | null };
+    const pickups = async () => (await api<{ items: PickupRead[] }>(`/pickups?${day}`)).items.filter((p) => p.village === 'E2E-numbers').map((p) => [p.parcels, p.weightKg]);
+    await expect.poll(pickups).toEqual([[120, 12000]]);
+
+    await page.getByTestId('tab-packaging').click();
+    const pack = page.getByTestId('packaging-form');
+    await pack.getByLabel('包装规格').fill('E2E-千位');
+    await pack.getByLabel('件数').fill('１２０');
+    await pack.getByLabel('用果量（公斤）').fill('12,00');
+    await page.getByTestId('submit-packaging').click();
+    await expect.poll(() => fieldErrors(pack)).toEqual(['“12,00” 看不出是多少：千位分隔符后须为三位数字（小数点请用“.”）']);
+    await pack.getByLabel('用果量（公斤）').fill('12,000');
+    await page.getByTestId('submit-packaging').click();
+    type RunRead = { packageType: string; parcels: number; fruitKg: number };
+    const runs = async () => (await api<{ items: RunRead[] }>(`/packaging-runs?${day}`)).items.filter((r) => r.packageType === 'E2E-千位').map((r) => [r.parcels, r.fruitKg]);
+    await expect.poll(runs).toEqual([[120, 12000]]);
+
+    await page.getByTestId('tab-storage').click();
+    const store = page.getByTestId('storage-form');
+    type MovementRead = { direction: string; weightKg: number; lot: string | null };
+    const movements = async () =>
+      (await api<{ items: MovementRead[] }>(`/storage-movements?${day}`)).items
+        .filter((m) => m.lot?.startsWith('E2E-千位'))
+        .map((m) => `${m.direction} ${m.weightKg}`)
+        .sort();
+    await store.getByLabel('入库').check();
+    await store.getByLabel('重量（公斤）').fill('12,000');
+    await store.getByLabel('批次号').fill('E2E-千位-入');
+    await page.getByTestId('submit-storage').click();
+    await expect.poll(movements).toEqual(['in 12000']);
+    await store.getByLabel('出库').check();
+    await store.getByLabel('重量（公斤）').fill('12,000');
+    await store.getByLabel('批次号').fill('E2E-千位-出');
+    await page.getByTestId('submit-storage').click();
+    await expect.poll(movements).toEqual(['in 12000', 'out 12000']);
+    expect(await count(page, 'rejected')).toBe(0);
   });
 });

@@ -108,7 +108,7 @@ describe.skipIf(!HAS_CHROMIUM)('carrier volumes in chromium', () => {
     // A figure that is not one stays in its cell with the reason, and is not sent.
     await cell(page, TOWN.dongli).locator('input').fill('12.5');
     await page.getByTestId('grid-save').click();
-    await expect.poll(() => cell(page, TOWN.dongli).getByTestId('cell-issue').textContent()).toBe('须为整数件数');
+    await expect.poll(() => cell(page, TOWN.dongli).getByTestId('cell-issue').textContent()).toBe('须为整数，“12.5”带小数');
     expect(await cell(page, TOWN.dongli).locator('input').getAttribute('aria-invalid')).toBe('true');
     expect((await reported(page, app.base)).get(`${TOWN.dongli}|apple`)).toBe(b);
   });

@@ -1,5 +1,6 @@
 import type { Reference } from '../reference/load-reference.ts';
-import { CellError, headerKey, type Column } from '../network/tabular.ts';
+import { COUNT } from '../../rules/parse-number.ts';
+import { CellError, headerKey, parseNumberCell, type Column } from '../network/tabular.ts';
 
 // The layout of a carrier's spreadsheet: one row per cell (day × town × product, and the carrier
 // for an administrator's file), headers in Chinese or English.
@@ -28,20 +29,13 @@ export function parseProduct(s: string, products: Reference['products']): string
 }
 
 /**
- * A day's figure: a whole number of parcels, 0 to 10,000,000. Thousands separators are allowed
- * (12,345), and "12.0" as spreadsheets sometimes show whole numbers; anything else is refused
- * rather than rounded, since a figure that was meant differently must not count.
+ * A day's figure: a whole number of parcels, 0 to 10,000,000, read as every number field reads one
+ * (server/rules/parse-number.ts): "12,345" and "１２０" are figures, "12.0" is 12 as spreadsheets
+ * show whole numbers; "1,2" or "12.5" are refused rather than guessed or rounded, since a figure
+ * that was meant differently must not count.
  */
-export function parseParcels(s: string): number {
-  const t = s.normalize('NFKC').replace(/\s/g, '');
-  if (/^-\d/.test(t)) throw new CellError('must not be negative');
-  const digits = /^\d{1,3}(,\d{3})+$/.test(t) ? t.replace(/,/g, '') : t.replace(/\.0+$/, '');
-  if (/^\d+\.\d+$/.test(digits)) throw new CellError('must be a whole number of parcels');
-  if (!/^\d+$/.test(digits)) throw new CellError('must be a whole number of parcels');
-  const n = Number(digits);
-  if (n > MAX_REPORTED_PARCELS) throw new CellError(`must be at most ${MAX_REPORTED_PARCELS.toLocaleString('en')}`);
-  return n;
-}
+export const parseParcels = (s: string): number =>
+  parseNumberCell(s, { ...COUNT, max: MAX_REPORTED_PARCELS }, 'must be a whole number of parcels');
 
 /** One CSV field, quoted when it has to be. */
 export const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);

@@ -16,7 +16,8 @@ import { DomainError } from '../errors.ts';
 import { pgCode, withTransaction, type Tx } from '../transaction.ts';
 import { preparePickup } from './record-pickups.ts';
 import { loggedDeltaCtes, pickSlot } from './tally-sql.ts';
-import { decodeCsvAsync } from '../network/tabular.ts';
+import { decodeCsvAsync, numberIssueEnglish } from '../network/tabular.ts';
+import { COUNT, KILOGRAMS, numberIssue, parseNumber, type NumberOptions } from '../../rules/parse-number.ts';
 import { nextTurn, yieldEvery } from '../yield-to-loop.ts';
 
 /** A file refused as a whole: why, and its errors row by row (nothing was written). */
@@ -219,10 +220,23 @@ async function planRows(ctx: Ctx, text: string): Promise<Plan> {
       continue;
     }
     const raw: Record<string, unknown> = {};
+    const unread: ImportRowError[] = [];
     for (const [name, i] of cells) {
       const cell = (record[i] ?? '').trim();
       if (cell === '') continue;
-      raw[name] = name === 'parcels' || name === 'weightKg' ? numberOrText(cell) : cell;
+      const figure = FIGURES[name];
+      if (!figure) {
+        raw[name] = cell;
+        continue;
+      }
+      const parsed = parseNumber(cell, figure.options);
+      if (parsed.ok) raw[name] = parsed.value;
+      else {
+        // The text goes on to the contract, which then refuses the row; the reader says why.
+        raw[name] = cell;
+        const issue = numberIssue(parsed);
+        unread.push({ row, field: name, message: numberIssueEnglish(issue, figure.notANumber), ...issue });
+      }
     }
     if (raw.cooperativeId === undefined && ownCooperative) raw.cooperativeId = ownCooperative;
     const prepared = preparePickup(ctx, raw);
@@ -230,6 +244,10 @@ async function planRows(ctx: Ctx, text: string): Promise<Plan> {
       if (prepared.error.code === 'FORBIDDEN') plan.forbidden = true;
       // One message per cell: the contract may say several things about one bad value.
       const fields = new Set<string>();
+      for (const e of unread) {
+        fields.add(e.field);
+        addError(e);
+      }
       for (const issue of prepared.error.issues ?? [{ path: '', message: prepared.error.message }]) {
         const field = issue.path.split('.')[0] ?? '';
         if (!fields.has(field) && fields.add(field)) addError({ row, field, message: issue.message });
@@ -270,11 +288,12 @@ async function planRows(ctx: Ctx, text: string): Promise<Plan> {
   return plan;
 }
 
-// A number where the cell holds one; otherwise the text, so that the contract names the problem.
-function numberOrText(cell: string): number | string {
-  const n = Number(cell);
-  return Number.isFinite(n) && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cell) ? n : cell;
-}
+// The number columns, read as every number field is (server/rules/parse-number.ts); "must be an
+// integer" and "must be a number" are the contract's own words for what is no figure at all.
+const FIGURES: Partial<Record<PickupImportColumn, { options: NumberOptions; notANumber: string }>> = {
+  parcels: { options: COUNT, notANumber: 'must be an integer' },
+  weightKg: { options: KILOGRAMS, notANumber: 'must be a number' },
+};
 
 /** A value in COPY's text format: `\N` for none; backslash, tab and line breaks escaped. */
 function copyText(value: string | undefined): string {

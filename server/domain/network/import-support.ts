@@ -13,7 +13,7 @@ export function cell<T, E>(errors: ImportRowError[], row: number, field: string,
     return parse(text);
   } catch (error) {
     if (error instanceof CellError) {
-      errors.push({ row, field, message: error.message });
+      errors.push({ row, field, message: error.message, ...error.issue });
       return undefined;
     }
     throw error;

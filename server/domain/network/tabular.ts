@@ -1,4 +1,5 @@
 import { MAX_IMPORT_ROWS, type ImportRowError } from '../../contracts/network.ts';
+import { COUNT, numberIssue, parseNumber, printFigure, type NumberIssue, type NumberOptions } from '../../rules/parse-number.ts';
 import { DomainError } from '../errors.ts';
 import { nextTurn, yieldEvery } from '../yield-to-loop.ts';
 import { guardXlsx, HEADER_ROWS_ALLOWED } from './xlsx-guard.ts';
@@ -128,7 +129,7 @@ function* csvRows(text: string): Generator<{ row: number; cells: string[] }> {
   }
   if (cell !== '' || cells.length > 0 || quoted) {
     cells.push(cell);
-    yield { row: ++rows, cells };
+    yield { row: rows + 1, cells };
   }
 }
 
@@ -222,7 +223,12 @@ export function rowValues(cells: readonly string[], index: Map<string, number>):
 // ---------------------------------------------------------------------------------------------
 // Cell values. Each returns the value, or throws a CellError with the message for the row.
 
-export class CellError extends Error {}
+export class CellError extends Error {
+  /** A machine code and parameters, where the client words the problem itself (a figure not read). */
+  constructor(message: string, readonly issue?: { code: string; params: Record<string, string | number> }) {
+    super(message);
+  }
+}
 
 const YES = new Set(['是', '有', 'y', 'yes', 'true', '1', '√', '✓']);
 const NO = new Set(['否', '无', '没有', 'n', 'no', 'false', '0', '×', '✗']);
@@ -257,9 +263,46 @@ export function splitList(s: string): string[] {
   return s.split(/[,，;；、|\s]+/).map((x) => x.trim()).filter(Boolean);
 }
 
-export function parseInteger(s: string): number {
-  if (!/^\d+$/.test(s)) throw new CellError('must be a whole number');
-  return Number(s);
+/**
+ * A figure read as every number field reads one (server/rules/parse-number.ts): "12,000" is
+ * twelve thousand, "1,2" is refused as ambiguous. `notANumber` is the message for text that is
+ * no figure at all (and, for a count, for a fraction), as each import has long worded it.
+ */
+export function parseNumberCell(s: string, options: NumberOptions, notANumber = options.integer ? 'must be a whole number' : 'must be a number'): number {
+  const parsed = parseNumber(s, options);
+  if (parsed.ok) return parsed.value;
+  const issue = numberIssue(parsed);
+  throw new CellError(numberIssueEnglish(issue, notANumber), issue);
+}
+
+/** A count (staff, households…): whole and not negative. */
+export const parseInteger = (s: string): number => parseNumberCell(s, COUNT);
+
+/** An import's English for a figure it could not read; the web app words the code itself. */
+export function numberIssueEnglish(issue: NumberIssue, notANumber: string): string {
+  switch (issue.code) {
+    case 'required':
+      return 'must not be empty';
+    case 'not_a_number':
+    case 'not_integer':
+      return notANumber;
+    case 'exponent':
+      return `is in scientific notation (${issue.params.text}): write the figure out in full`;
+    case 'ambiguous_separator':
+      return issue.params.why === 'group'
+        ? `is ambiguous (${issue.params.text}): a thousands separator must be followed by three digits, and decimals go after "."`
+        : `is ambiguous (${issue.params.text}): use "." for decimals and "," between thousands`;
+    case 'ambiguous_point':
+      return `is ambiguous (${issue.params.text}): ${printFigure(issue.params.asDecimal)} or ${printFigure(issue.params.asThousands)}? Write a whole number without "."`;
+    case 'too_many_decimals':
+      return `must have at most ${issue.params.max} decimal places`;
+    case 'negative':
+      return 'must not be negative';
+    case 'too_small':
+      return `must be at least ${printFigure(issue.params.min)}`;
+    case 'too_large':
+      return `must be at most ${printFigure(issue.params.max)}`;
+  }
 }
 
 /** A town by its 9-digit code or its name (with or without 镇/街道). */

@@ -12,6 +12,8 @@ const DESCRIPTION =
   `${PICKUP_IMPORT_COLUMNS.join(', ')} (a cooperative may leave out cooperativeId: the rows are then its own). Each row is checked as ` +
   'POST /pickups checks a pickup. With any bad row the answer is 400 and nothing is written; with any row of another cooperative, 403. ' +
   `\`rowErrors\` lists each problem as \`{ row, field, message }\` (the header is row 1; the first ${MAX_PICKUP_IMPORT_ERRORS}). ` +
+  'parcels and weightKg are read as the web app reads them: "12,000" and full-width "１２０" are figures; "1,2" is refused as ambiguous, ' +
+  'with a `code` and `params` beside the message. ' +
   'Idempotent on `id`: a row on record with the same content counts as a duplicate, with other content as a conflict (listed); neither ' +
   'is written again, so the same file may be sent again safely. The rows are bulk-loaded with COPY and counted in the tallies in the same transaction.';
 

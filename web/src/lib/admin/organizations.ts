@@ -3,6 +3,7 @@ import {
   CooperativeInput, CooperativeList, CooperativeView, StorageFacilityInput, StorageFacilityList, StorageFacilityView,
 } from '$contracts/organizations.ts';
 import { api } from '$lib/api/client.ts';
+import { parseNumber } from '$rules/parse-number.ts';
 
 export type NewCooperative = z.input<typeof CooperativeInput>;
 export type NewFacility = z.input<typeof StorageFacilityInput>;
@@ -13,14 +14,15 @@ export const listFacilities = async () => (await api('/storage-facilities', Stor
 export const createFacility = (input: NewFacility) => api('/storage-facilities', StorageFacilityView, { method: 'POST', body: input });
 
 /**
- * Capacity typed in tonnes, sent in kilograms (to the gram, as the API stores it). Anything that
- * is not a number goes as typed, so the API's message lands beside the field.
+ * Capacity typed in tonnes, sent in kilograms (to the gram, as the API stores it), read as every
+ * number field is ("1,200" is 1200 t; "1,2" is no figure). Anything that is not a figure goes as
+ * typed, so the API's message lands beside the field.
  */
 export function capacityKg(tonnes: string): number | undefined {
   const s = tonnes.trim();
   if (s === '') return undefined;
-  const t = Number(s);
-  return Number.isFinite(t) ? Math.round(t * 1_000_000) / 1000 : (s as unknown as number);
+  const t = parseNumber(s, { maxDecimals: 6, min: 0 });
+  return t.ok ? Math.round(t.value * 1_000_000) / 1000 : (s as unknown as number);
 }
 
 /** Cooperatives grouped by town in the reference order, for pickers (`<optgroup>` per town). */

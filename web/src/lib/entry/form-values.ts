@@ -3,6 +3,7 @@ import type { ErrorIssue } from '$contracts/common.ts';
 import type { ProductView } from '$contracts/reference.ts';
 import { appNow } from '$lib/clock.ts';
 import { businessDate } from '$lib/i18n/format.ts';
+import { numberIssue, parseNumber, type NumberIssue, type NumberOptions } from '$rules/parse-number.ts';
 
 // Turning what was typed into the API's input, and checking it with the same contracts the
 // server validates with, so most mistakes are caught on the phone, offline.
@@ -26,15 +27,14 @@ export function dateIssue(date: string, today: string = todayInShanghai()): stri
 }
 
 /**
- * A number as typed: blank → undefined (an optional field left out); a figure → the number
- * ("1,5" read as 1.5 — some keyboards only offer a comma); anything else → the text itself,
- * so the contract reports "must be a number" next to the field.
+ * A figure as typed, read by the one number reader: blank → no value and no issue when the field
+ * is optional; otherwise the number, or why it is not one ("1,2" is refused, never read as 1.2).
+ * The field's bounds (at least 1, at most 20,000…) are left to the contract.
  */
-export function numberValue(text: string): number | string | undefined {
-  const s = text.trim().replace(/[，,]/g, '.').replace(/\s/g, '');
-  if (s === '') return undefined;
-  const n = Number(s);
-  return Number.isFinite(n) ? n : text;
+export function figureOf(text: string, options: NumberOptions, { optional = false } = {}): { value: number | undefined; issue: NumberIssue | null } {
+  if (optional && text.trim() === '') return { value: undefined, issue: null };
+  const parsed = parseNumber(text, options);
+  return parsed.ok ? { value: parsed.value, issue: null } : { value: undefined, issue: numberIssue(parsed) };
 }
 
 /** Optional free text: blank → left out. */

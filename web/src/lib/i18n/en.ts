@@ -209,6 +209,18 @@ export const en: Record<CoreKey, string> = {
   'field.projectsMin': 'choose at least one project',
   'field.projectsMax': 'choose at most {max} projects',
 
+  'number.required': 'Please fill this in',
+  'number.notANumber': '"{text}" is not a number',
+  'number.exponent': '"{text}" is in scientific notation: write the figure out in full',
+  'number.ambiguousGroup': '"{text}" is ambiguous: a thousands separator must be followed by three digits (decimals go after ".")',
+  'number.ambiguousMixed': '"{text}" is ambiguous: use "." for decimals and "," between thousands',
+  'number.ambiguousPoint': '"{text}" is ambiguous: {asDecimal} or {asThousands}? A count is whole: write it without "."',
+  'number.notInteger': 'Must be a whole number; "{text}" has a fraction',
+  'number.tooManyDecimals': 'At most {max} decimal places; "{text}" has more',
+  'number.negative': 'Must not be negative',
+  'number.tooSmall': 'Must be at least {min}',
+  'number.tooLarge': 'Must be at most {max}',
+
   'stub.title': 'Coming soon',
   'stub.body': 'This part of the web app comes in a later release; until then, use the API.',
 

@@ -215,6 +215,19 @@ export const zh = {
   'field.projectsMin': '至少选择一个项目',
   'field.projectsMax': '最多选择 {max} 个项目',
 
+  // A figure the number reader refused (server/rules/parse-number.ts), in any form or grid.
+  'number.required': '请填写',
+  'number.notANumber': '“{text}”不是数字',
+  'number.exponent': '“{text}”是科学计数法，请写出完整数字',
+  'number.ambiguousGroup': '“{text}” 看不出是多少：千位分隔符后须为三位数字（小数点请用“.”）',
+  'number.ambiguousMixed': '“{text}” 看不出是多少：小数点请用“.”，千位之间用“,”',
+  'number.ambiguousPoint': '“{text}” 看不出是 {asDecimal} 还是 {asThousands}：件数是整数，请不要写“.”',
+  'number.notInteger': '须为整数，“{text}”带小数',
+  'number.tooManyDecimals': '小数最多 {max} 位，“{text}”超过了',
+  'number.negative': '不能为负数',
+  'number.tooSmall': '不能小于 {min}',
+  'number.tooLarge': '不能大于 {max}',
+
   'stub.title': '即将上线',
   'stub.body': '此功能将在后续版本中提供；在此之前可通过 API 完成。',
 

@@ -1,4 +1,7 @@
+import type { ImportRowError } from '$contracts/network.ts';
 import type { I18n, MessageKey } from '$lib/i18n/index.svelte.ts';
+import { numberIssueText } from '$lib/i18n/number-issue.ts';
+import { isNumberIssueCode, type NumberIssue } from '$rules/parse-number.ts';
 
 // The API words its problems in English for developers; a station manager reads them in the
 // page's language. Known messages are translated, anything else is shown as the API sent it.
@@ -26,6 +29,12 @@ const PATTERNS: [RegExp, MessageKey, (m: RegExpExecArray) => Record<string, stri
   [/^holds (\d+) rows; at most (\d+)/, 'volumes.issue.tooManyRows', (m) => ({ rows: m[1], max: m[2] })],
   [/^is not a readable \.xlsx file$|^must be the \.xlsx file|^has no worksheet$/, 'volumes.issue.unreadable', () => ({})],
 ];
+
+/** A row's error: a figure the API could not read is worded from its code, the rest from the message. */
+export function rowErrorText(i18n: I18n, e: Pick<ImportRowError, 'message' | 'code' | 'params'>): string {
+  if (isNumberIssueCode(e.code)) return numberIssueText(i18n, { code: e.code, params: e.params ?? {} } as NumberIssue);
+  return issueText(i18n, e.message);
+}
 
 export function issueText(i18n: I18n, message: string): string {
   for (const [re, key, params] of PATTERNS) {

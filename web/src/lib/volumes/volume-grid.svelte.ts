@@ -4,6 +4,8 @@ import { CarrierVolumeBatchResult, MAX_CARRIER_VOLUME_BATCH } from '$contracts/l
 import type { ProductView, TownView } from '$contracts/reference.ts';
 import { api, ApiError } from '$lib/api/client.ts';
 import type { MessageKey } from '$lib/i18n/index.svelte.ts';
+import { numberIssueMessage } from '$lib/i18n/number-issue.ts';
+import { COUNT, numberIssue, parseNumber } from '$rules/parse-number.ts';
 
 // One carrier's figures for one day, as a grid of towns × products: what is on record, what the
 // user has typed, and saving only what changed through the batch endpoint.
@@ -17,13 +19,9 @@ export const cellKey = (townCode: string, productCode: string) => `${townCode}|$
 
 /** What the user typed, as a figure: a whole number of parcels, or what is wrong with it. */
 export function parseFigure(text: string): { ok: true; value: number | null } | { ok: false; issue: CellIssue } {
-  const t = text.normalize('NFKC').replace(/[\s,]/g, '');
-  if (t === '') return { ok: true, value: null };
-  if (/^-\d/.test(t)) return { ok: false, issue: { key: 'volumes.issue.negative' } };
-  if (!/^\d+$/.test(t)) return { ok: false, issue: { key: 'volumes.issue.notWhole' } };
-  const n = Number(t);
-  if (n > MAX_PARCELS) return { ok: false, issue: { key: 'volumes.issue.tooLarge', params: { max: MAX_PARCELS.toLocaleString('en') } } };
-  return { ok: true, value: n };
+  if (text.trim() === '') return { ok: true, value: null };
+  const parsed = parseNumber(text, { ...COUNT, max: MAX_PARCELS });
+  return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, issue: numberIssueMessage(numberIssue(parsed)) };
 }
 
 export class VolumeGrid {
