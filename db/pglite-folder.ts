@@ -1,6 +1,17 @@
 import {
-  closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync,
-  statSync, unlinkSync, writeSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,10 +33,7 @@ export const INIT_MARKER = 'guoyun.initializing';
  * PostgreSQL's own start parameters minus `-F`, with the WAL flushed by fsync(): the one sync
  * call the WebAssembly build routes to the file system (its fdatasync() is an empty stub).
  */
-export const DURABLE_START_PARAMS: readonly string[] = [
-  ...PGlite.defaultStartParams.filter((p) => p !== '-F'),
-  '-c', 'wal_sync_method=fsync',
-];
+export const DURABLE_START_PARAMS: readonly string[] = [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'wal_sync_method=fsync'];
 
 type Mod = Parameters<NodeFS['init']>[1];
 type NodeStream = { nfd?: number };

@@ -20,9 +20,15 @@ const WEB = join(ROOT, 'web');
 const STAMP = join(WEB, 'build', '.sources-hash');
 const LOCK = join(ROOT, '.tmp', 'web-build.lock');
 const SOURCES = [
-  'web/src', 'web/static', 'web/svelte.config.js', 'web/vite.config.ts', 'web/package.json', 'web/tsconfig.json',
+  'web/src',
+  'web/static',
+  'web/svelte.config.js',
+  'web/vite.config.ts',
+  'web/package.json',
+  'web/tsconfig.json',
   // imported by the web app through its $contracts and $rules aliases
-  'server/contracts', 'server/rules',
+  'server/contracts',
+  'server/rules',
   // dependency versions
   'package-lock.json',
 ];
@@ -30,7 +36,9 @@ const SOURCES = [
 function files(path: string): string[] {
   if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((name) => files(join(path, name)));
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => files(join(path, name)));
 }
 
 export function sourcesHash(): string {
@@ -103,7 +111,11 @@ function run(args: string[], quiet: boolean): Promise<void> {
 }
 
 /** Builds web/ (or, with ifStale, only when needed); true when it built. */
-export async function buildWeb({ ifStale = false, quiet = ifStale, log = console.log }: { ifStale?: boolean; quiet?: boolean; log?: (line: string) => void } = {}): Promise<boolean> {
+export async function buildWeb({
+  ifStale = false,
+  quiet = ifStale,
+  log = console.log,
+}: { ifStale?: boolean; quiet?: boolean; log?: (line: string) => void } = {}): Promise<boolean> {
   if (ifStale && isCurrent()) return false;
   return withLock(async () => {
     const hash = sourcesHash();

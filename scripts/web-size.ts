@@ -16,7 +16,10 @@ export function measureWebSize(webDir: string, routeFile = 'src/routes/+page.sve
 
   // SvelteKit's generated nodes/N.js files name the layout or page they wrap.
   const nodeFor = (file: string) =>
-    Object.keys(manifest).find((key) => /generated\/client-optimized\/nodes\/\d+\.js$/.test(key) && existsSync(join(webDir, key)) && readFileSync(join(webDir, key), 'utf8').includes(file));
+    Object.keys(manifest).find(
+      (key) =>
+        /generated\/client-optimized\/nodes\/\d+\.js$/.test(key) && existsSync(join(webDir, key)) && readFileSync(join(webDir, key), 'utf8').includes(file),
+    );
   const roots = [
     // SvelteKit's own entry points (every layout and page is an entry too, loaded by route)
     ...Object.keys(manifest).filter((k) => manifest[k].file.startsWith('_app/immutable/entry/')),
@@ -35,7 +38,9 @@ export function measureWebSize(webDir: string, routeFile = 'src/routes/+page.sve
     return seen;
   };
   const initial = closure(roots);
-  const lazyRoots = [...initial].flatMap((k) => manifest[k].dynamicImports ?? []).filter((k) => !/generated\/client-optimized\/nodes\//.test(k) && !/error-template/.test(k));
+  const lazyRoots = [...initial]
+    .flatMap((k) => manifest[k].dynamicImports ?? [])
+    .filter((k) => !/generated\/client-optimized\/nodes\//.test(k) && !/error-template/.test(k));
   const lazy = [...closure(lazyRoots)].filter((k) => !initial.has(k));
   const css = new Set([...initial].flatMap((k) => manifest[k].css ?? []));
 

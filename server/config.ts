@@ -48,13 +48,22 @@ const TrustProxySetting = z
   .transform((v, ctx): TrustProxy => {
     if (v === '0' || v === 'false' || v === 'off') return false;
     if (/^\d{1,2}$/.test(v)) return Number(v);
-    const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (list.length && list.every(isAddressOrCidr)) return list;
     ctx.addIssue({ code: 'custom', message: 'must be a hop count (1, 2…) or a comma-separated list of proxy addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8' });
     return z.NEVER;
   });
 
-const seconds = (max: number, fallbackMs: number) => z.coerce.number().int().min(1).max(max).default(fallbackMs / 1000);
+const seconds = (max: number, fallbackMs: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(max)
+    .default(fallbackMs / 1000);
 
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -64,15 +73,28 @@ const EnvSchema = z.object({
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
   DATABASE_URL: z.preprocess(
     emptyAsUndefined,
-    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
   ),
   DATABASE_POOL_MAX: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(10)),
-  LOG_LEVEL: z.preprocess(
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  BODY_LIMIT_BYTES: z.preprocess(
     emptyAsUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(2 * 1024 * 1024),
   ),
-  BODY_LIMIT_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).default(2 * 1024 * 1024)),
-  ADMIN_USERNAME: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$/).default('admin')),
+  ADMIN_USERNAME: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$/)
+      .default('admin'),
+  ),
   ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
   DEMO: z.preprocess(emptyAsUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
   DEMO_AS_OF: z.preprocess(
@@ -80,8 +102,24 @@ const EnvSchema = z.object({
     z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-29T12:00:00+08:00' }).optional(),
   ),
   COOKIE_SECURE: z.preprocess(emptyAsUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
-  SESSION_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(24 * 90).default(24 * 14)),
-  SESSION_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(24 * 90 * 60).default(SERVER_DEFAULTS.sessionIdleMinutes)),
+  SESSION_HOURS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(24 * 14),
+  ),
+  SESSION_IDLE_MINUTES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 90 * 60)
+      .default(SERVER_DEFAULTS.sessionIdleMinutes),
+  ),
   HEADERS_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, seconds(600, SERVER_DEFAULTS.headersTimeoutMs)),
   REQUEST_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, seconds(3600, SERVER_DEFAULTS.requestTimeoutMs)),
   KEEP_ALIVE_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, seconds(3600, SERVER_DEFAULTS.keepAliveTimeoutMs)),

@@ -38,7 +38,9 @@ export const sessions = pgTable(
     // SHA-256 of the cookie's secret: a leaked table does not hand out live sessions.
     secretHash: text('secret_hash').notNull().unique('sessions_secret_hash_key'),
     csrfToken: text('csrf_token').notNull(),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
@@ -96,10 +98,5 @@ export const auditLog = pgTable(
     targetId: text('target_id'),
     details: jsonb('details'),
   },
-  (t) => [
-    index('audit_log_at_idx').on(t.at),
-    index('audit_log_actor_idx').on(t.actor, t.at),
-    index('audit_log_target_idx').on(t.targetType, t.targetId),
-  ],
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_actor_idx').on(t.actor, t.at), index('audit_log_target_idx').on(t.targetType, t.targetId)],
 );
-

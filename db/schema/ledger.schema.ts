@@ -1,7 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigserial, check, date, index, integer, numeric, pgTable, text, timestamp, unique, uuid,
-} from 'drizzle-orm/pg-core';
+import { bigserial, check, date, index, integer, numeric, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { cooperatives, storageFacilities } from './organizations.schema.ts';
 import { carriers, products, towns } from './reference.schema.ts';
 
@@ -13,7 +11,9 @@ export const pickups = pgTable(
   'pickups',
   {
     id: uuid('id').primaryKey(),
-    cooperativeId: uuid('cooperative_id').notNull().references(() => cooperatives.id),
+    cooperativeId: uuid('cooperative_id')
+      .notNull()
+      .references(() => cooperatives.id),
     // No foreign keys on the codes: every insert would lock the same few hot parent rows
     // (measured: half the insert rate). The codes are checked against the reference data
     // before writing, and the pickup's cell in volume_cells, written in the same statement,
@@ -43,7 +43,9 @@ export const pickups = pgTable(
 
 export const pickupReversals = pgTable('pickup_reversals', {
   // One reversal per pickup: voiding twice is a no-op, never a double subtraction.
-  pickupId: uuid('pickup_id').primaryKey().references(() => pickups.id),
+  pickupId: uuid('pickup_id')
+    .primaryKey()
+    .references(() => pickups.id),
   reason: text('reason').notNull(),
   reversedAt: timestamp('reversed_at', { withTimezone: true }).notNull().defaultNow(),
   reversedBy: text('reversed_by').notNull(),
@@ -53,8 +55,12 @@ export const packagingRuns = pgTable(
   'packaging_runs',
   {
     id: uuid('id').primaryKey(),
-    cooperativeId: uuid('cooperative_id').notNull().references(() => cooperatives.id),
-    productCode: text('product_code').notNull().references(() => products.code),
+    cooperativeId: uuid('cooperative_id')
+      .notNull()
+      .references(() => cooperatives.id),
+    productCode: text('product_code')
+      .notNull()
+      .references(() => products.code),
     packageType: text('package_type').notNull(),
     parcels: integer('parcels').notNull(),
     fruitKg: numeric('fruit_kg', { precision: 14, scale: 3, mode: 'number' }).notNull(),
@@ -64,15 +70,14 @@ export const packagingRuns = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
     recordedBy: text('recorded_by').notNull(),
   },
-  (t) => [
-    check('packaging_runs_parcels_check', sql`${t.parcels} > 0`),
-    index('packaging_runs_cooperative_idx').on(t.cooperativeId, t.businessDate),
-  ],
+  (t) => [check('packaging_runs_parcels_check', sql`${t.parcels} > 0`), index('packaging_runs_cooperative_idx').on(t.cooperativeId, t.businessDate)],
 );
 
 /** One reversal per packaging run, as for pickups. Packaging runs feed no tally. */
 export const packagingRunReversals = pgTable('packaging_run_reversals', {
-  packagingRunId: uuid('packaging_run_id').primaryKey().references(() => packagingRuns.id),
+  packagingRunId: uuid('packaging_run_id')
+    .primaryKey()
+    .references(() => packagingRuns.id),
   reason: text('reason').notNull(),
   reversedAt: timestamp('reversed_at', { withTimezone: true }).notNull().defaultNow(),
   reversedBy: text('reversed_by').notNull(),
@@ -82,8 +87,12 @@ export const storageMovements = pgTable(
   'storage_movements',
   {
     id: uuid('id').primaryKey(),
-    facilityId: uuid('facility_id').notNull().references(() => storageFacilities.id),
-    productCode: text('product_code').notNull().references(() => products.code),
+    facilityId: uuid('facility_id')
+      .notNull()
+      .references(() => storageFacilities.id),
+    productCode: text('product_code')
+      .notNull()
+      .references(() => products.code),
     direction: text('direction', { enum: ['in', 'out'] }).notNull(),
     weightKg: numeric('weight_kg', { precision: 14, scale: 3, mode: 'number' }).notNull(),
     lot: text('lot'),
@@ -102,7 +111,9 @@ export const storageMovements = pgTable(
 
 /** One reversal per storage movement; its weight leaves the stock in the same transaction. */
 export const storageMovementReversals = pgTable('storage_movement_reversals', {
-  storageMovementId: uuid('storage_movement_id').primaryKey().references(() => storageMovements.id),
+  storageMovementId: uuid('storage_movement_id')
+    .primaryKey()
+    .references(() => storageMovements.id),
   reason: text('reason').notNull(),
   reversedAt: timestamp('reversed_at', { withTimezone: true }).notNull().defaultNow(),
   reversedBy: text('reversed_by').notNull(),
@@ -112,9 +123,15 @@ export const carrierVolumeRevisions = pgTable(
   'carrier_volume_revisions',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    carrierCode: text('carrier_code').notNull().references(() => carriers.code),
-    townCode: text('town_code').notNull().references(() => towns.code),
-    productCode: text('product_code').notNull().references(() => products.code),
+    carrierCode: text('carrier_code')
+      .notNull()
+      .references(() => carriers.code),
+    townCode: text('town_code')
+      .notNull()
+      .references(() => towns.code),
+    productCode: text('product_code')
+      .notNull()
+      .references(() => products.code),
     businessDate: date('business_date', { mode: 'string' }).notNull(),
     revision: integer('revision').notNull(),
     parcels: integer('parcels').notNull(),
@@ -123,8 +140,6 @@ export const carrierVolumeRevisions = pgTable(
   },
   (t) => [
     check('carrier_volume_revisions_parcels_check', sql`${t.parcels} >= 0`),
-    unique('carrier_volume_revisions_cell_revision_key').on(
-      t.productCode, t.businessDate, t.townCode, t.carrierCode, t.revision,
-    ),
+    unique('carrier_volume_revisions_cell_revision_key').on(t.productCode, t.businessDate, t.townCode, t.carrierCode, t.revision),
   ],
 );

@@ -1,6 +1,19 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique, uuid, type AnyPgColumn,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { towns } from './reference.schema.ts';
 
@@ -21,7 +34,9 @@ export const villages = pgTable(
     id: uuid('id').primaryKey(),
     // The 12-digit statistical code (统计用区划代码): town code + 3 digits; the natural key of imports.
     code: text('code').notNull().unique('villages_code_key'),
-    townCode: text('town_code').notNull().references(() => towns.code),
+    townCode: text('town_code')
+      .notNull()
+      .references(() => towns.code),
     name: text('name').notNull(),
     // 'community' (社区/居委会): urban units that coverage targets do not count.
     kind: text('kind', { enum: VILLAGE_KINDS }).notNull().default('village'),
@@ -49,7 +64,9 @@ export const villages = pgTable(
 export const villageVersions = pgTable(
   'village_versions',
   {
-    villageId: uuid('village_id').notNull().references(() => villages.id),
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => villages.id),
     version: integer('version').notNull(),
     changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
     changedBy: text('changed_by').notNull(),
@@ -112,8 +129,12 @@ export const servicePoints = pgTable(
 export const servicePointVillages = pgTable(
   'service_point_villages',
   {
-    servicePointId: uuid('service_point_id').notNull().references(() => servicePoints.id),
-    villageId: uuid('village_id').notNull().references(() => villages.id),
+    servicePointId: uuid('service_point_id')
+      .notNull()
+      .references(() => servicePoints.id),
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => villages.id),
   },
   (t) => [
     primaryKey({ name: 'service_point_villages_pkey', columns: [t.servicePointId, t.villageId] }),
@@ -124,7 +145,9 @@ export const servicePointVillages = pgTable(
 export const servicePointVersions = pgTable(
   'service_point_versions',
   {
-    servicePointId: uuid('service_point_id').notNull().references(() => servicePoints.id),
+    servicePointId: uuid('service_point_id')
+      .notNull()
+      .references(() => servicePoints.id),
     version: integer('version').notNull(),
     changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
     changedBy: text('changed_by').notNull(),

@@ -7,7 +7,9 @@ export const cooperatives = pgTable(
   {
     id: uuid('id').primaryKey(),
     name: text('name').notNull(),
-    townCode: text('town_code').notNull().references(() => towns.code),
+    townCode: text('town_code')
+      .notNull()
+      .references(() => towns.code),
     village: text('village'),
     contact: text('contact'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -22,7 +24,9 @@ export const storageFacilities = pgTable(
   {
     id: uuid('id').primaryKey(),
     name: text('name').notNull(),
-    townCode: text('town_code').notNull().references(() => towns.code),
+    townCode: text('town_code')
+      .notNull()
+      .references(() => towns.code),
     kind: text('kind', { enum: ['cold', 'ca', 'ambient'] }).notNull(),
     capacityKg: numeric('capacity_kg', { precision: 14, scale: 3, mode: 'number' }),
     // The cooperative that runs it, if any: its accounts may record movements there.

@@ -9,8 +9,12 @@ export const projects = pgTable(
     code: text('code').notNull().unique('projects_code_key'),
     name: text('name').notNull(),
     nameEn: text('name_en'),
-    productCode: text('product_code').notNull().references(() => products.code),
-    tier: text('tier').notNull().references(() => projectTiers.code),
+    productCode: text('product_code')
+      .notNull()
+      .references(() => products.code),
+    tier: text('tier')
+      .notNull()
+      .references(() => projectTiers.code),
     targetParcels: bigint('target_parcels', { mode: 'number' }).notNull(),
     startsOn: date('starts_on', { mode: 'string' }).notNull(),
     endsOn: date('ends_on', { mode: 'string' }).notNull(),

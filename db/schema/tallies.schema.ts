@@ -1,7 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint, check, date, integer, numeric, pgTable, primaryKey, smallint, text, timestamp, uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, check, date, integer, numeric, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { storageFacilities } from './organizations.schema.ts';
 import { projects } from './projects.schema.ts';
 import { carriers, products, towns } from './reference.schema.ts';
@@ -13,10 +11,16 @@ import { carriers, products, towns } from './reference.schema.ts';
 export const volumeCells = pgTable(
   'volume_cells',
   {
-    productCode: text('product_code').notNull().references(() => products.code),
+    productCode: text('product_code')
+      .notNull()
+      .references(() => products.code),
     businessDate: date('business_date', { mode: 'string' }).notNull(),
-    townCode: text('town_code').notNull().references(() => towns.code),
-    carrierCode: text('carrier_code').notNull().references(() => carriers.code),
+    townCode: text('town_code')
+      .notNull()
+      .references(() => towns.code),
+    carrierCode: text('carrier_code')
+      .notNull()
+      .references(() => carriers.code),
     loggedParcels: bigint('logged_parcels', { mode: 'number' }).notNull().default(0),
     // null until the carrier reports this cell; from then on the cell is "confirmed".
     reportedParcels: bigint('reported_parcels', { mode: 'number' }),
@@ -37,7 +41,9 @@ export const volumeCells = pgTable(
 export const projectRollups = pgTable(
   'project_rollups',
   {
-    projectId: uuid('project_id').notNull().references(() => projects.id),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id),
     dim: text('dim', { enum: ['town', 'carrier', 'day'] }).notNull(),
     key: text('key').notNull(),
     slot: smallint('slot').notNull(),
@@ -50,8 +56,12 @@ export const projectRollups = pgTable(
 export const storageStock = pgTable(
   'storage_stock',
   {
-    facilityId: uuid('facility_id').notNull().references(() => storageFacilities.id),
-    productCode: text('product_code').notNull().references(() => products.code),
+    facilityId: uuid('facility_id')
+      .notNull()
+      .references(() => storageFacilities.id),
+    productCode: text('product_code')
+      .notNull()
+      .references(() => products.code),
     weightKg: numeric('weight_kg', { precision: 14, scale: 3, mode: 'number' }).notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

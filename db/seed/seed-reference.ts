@@ -61,9 +61,9 @@ export async function seedReferenceData(db: Db): Promise<void> {
     await tx.execute(sql`LOCK TABLE coverage_targets IN SHARE ROW EXCLUSIVE MODE`);
     const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(coverageTargets);
     if (Number(n) === 0) {
-      await tx.insert(coverageTargets).values(
-        referenceData.coverageTargets.map((t) => ({ by: t.by, rate: t.rate, countsProxy: true, label: t.of, updatedBy: 'system' })),
-      );
+      await tx
+        .insert(coverageTargets)
+        .values(referenceData.coverageTargets.map((t) => ({ by: t.by, rate: t.rate, countsProxy: true, label: t.of, updatedBy: 'system' })));
     }
   });
 }

@@ -12,7 +12,10 @@ import { dbOptions, openDatabase } from '../startup.ts';
 
 /** A refusal or a failure the operator can act on: printed without a stack, exits non-zero. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
   }
 }
@@ -75,7 +78,10 @@ export function runPgTool(program: 'pg_dump' | 'pg_restore', args: string[]): Pr
     child.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'ENOENT'
-          ? new CliError(`${program} was not found on PATH. Install the PostgreSQL client tools (the same major version as the server or newer), e.g. apt install postgresql-client.`, 1)
+          ? new CliError(
+              `${program} was not found on PATH. Install the PostgreSQL client tools (the same major version as the server or newer), e.g. apt install postgresql-client.`,
+              1,
+            )
           : error,
       );
     });

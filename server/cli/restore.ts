@@ -21,7 +21,8 @@ await runCli(async () => {
   const isPgDump = head.toString('latin1') === 'PGDMP';
 
   if (config.databaseUrl) {
-    if (!isPgDump) throw new CliError(`${file} is not a pg_dump custom-format archive (an embedded-database backup is restored with DATA_DIR set and DATABASE_URL unset).`);
+    if (!isPgDump)
+      throw new CliError(`${file} is not a pg_dump custom-format archive (an embedded-database backup is restored with DATA_DIR set and DATABASE_URL unset).`);
     const target = redactUrl(config.databaseUrl);
     const relations = await countUserRelations(config.databaseUrl);
     if (relations > 0 && !force) {
@@ -39,7 +40,10 @@ await runCli(async () => {
     const occupied = !isEmptyDir(dataDir);
     // Refuses while a server has the folder open; the command then works on a copy beside it.
     if (occupied) lockPgliteFolder(dataDir)();
-    if (occupied && !force) throw new CliError(`${dataDir} is not empty. Restore into a new DATA_DIR, or pass --force to replace it (the current folder is moved aside, not deleted).`);
+    if (occupied && !force)
+      throw new CliError(
+        `${dataDir} is not empty. Restore into a new DATA_DIR, or pass --force to replace it (the current folder is moved aside, not deleted).`,
+      );
 
     // Loaded into a folder of its own first: the target changes only once the load has succeeded.
     const staging = `${dataDir}.restoring-${process.pid}`;

@@ -71,7 +71,9 @@ export type CarrierTemplateQuery = z.infer<typeof CarrierTemplateQuery>;
 
 export const CarrierImportRowStatus = z
   .enum(['new', 'changed', 'unchanged', 'skipped', 'invalid'])
-  .describe('new: first figure for the cell; changed: replaces a different one; unchanged: equals the figure on record; skipped: no figure given; invalid: see errors');
+  .describe(
+    'new: first figure for the cell; changed: replaces a different one; unchanged: equals the figure on record; skipped: no figure given; invalid: see errors',
+  );
 export type CarrierImportRowStatus = z.infer<typeof CarrierImportRowStatus>;
 
 export const CarrierImportRow = z.object({
@@ -109,7 +111,7 @@ export const CarrierImportResult = z.object({
   ok: z.boolean().describe('false when any row has an error: then nothing was written'),
   summary: CarrierImportSummary,
   rows: z.array(CarrierImportRow),
-  errors: z.array(ImportRowError).describe('every error of the file, the header row\'s included, by row'),
+  errors: z.array(ImportRowError).describe("every error of the file, the header row's included, by row"),
 });
 export type CarrierImportResult = z.infer<typeof CarrierImportResult>;
 

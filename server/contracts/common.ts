@@ -87,9 +87,7 @@ const OUT_OF_CALENDAR = `must be between ${EARLIEST_DATE} and ${LATEST_DATE}`;
 const EARLIEST_MS = Date.parse(`${EARLIEST_DATE}T00:00:00Z`);
 const AFTER_LATEST_MS = Date.parse(`${LATEST_DATE}T00:00:00Z`) + 86_400_000;
 
-export const BusinessDate = z.iso
-  .date('must be a date as YYYY-MM-DD')
-  .refine((d) => d >= EARLIEST_DATE && d <= LATEST_DATE, OUT_OF_CALENDAR);
+export const BusinessDate = z.iso.date('must be a date as YYYY-MM-DD').refine((d) => d >= EARLIEST_DATE && d <= LATEST_DATE, OUT_OF_CALENDAR);
 export const Instant = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-05-10T08:30:00+08:00' })
   .refine((s) => {

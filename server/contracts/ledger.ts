@@ -8,7 +8,10 @@ export const MAX_CARRIER_VOLUME_BATCH = 5000;
 export const MAX_PICKUP_PARCELS = 20_000;
 
 const Parcels = (min: number, max: number) =>
-  z.int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max.toLocaleString('en')}`);
+  z
+    .int('must be an integer')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max.toLocaleString('en')}`);
 
 export const PickupInput = z.strictObject({
   id: Uuid.describe('chosen by the client; re-sending the same id never counts twice'),
@@ -38,9 +41,7 @@ export const PickupView = z.object({
   businessDate: z.string().describe('the date in Asia/Shanghai the pickup belongs to'),
   recordedAt: z.string(),
   recordedBy: z.string(),
-  voided: z
-    .object({ reason: z.string(), at: z.string(), by: z.string() })
-    .nullable(),
+  voided: z.object({ reason: z.string(), at: z.string(), by: z.string() }).nullable(),
 });
 export type PickupView = z.infer<typeof PickupView>;
 export const PickupList = items(PickupView);
@@ -195,10 +196,7 @@ export const CarrierVolumeHistory = z.object({
 });
 
 export const CarrierVolumeBatchInput = z.strictObject({
-  items: z
-    .array(z.unknown())
-    .min(1, 'must hold at least one item')
-    .max(MAX_CARRIER_VOLUME_BATCH, `must hold at most ${MAX_CARRIER_VOLUME_BATCH} items`),
+  items: z.array(z.unknown()).min(1, 'must hold at least one item').max(MAX_CARRIER_VOLUME_BATCH, `must hold at most ${MAX_CARRIER_VOLUME_BATCH} items`),
 });
 
 export const CarrierVolumeBatchResult = z.object({

@@ -7,7 +7,9 @@ export const VillageKind = z.enum(['village', 'community']).describe('"community
 export type VillageKind = z.infer<typeof VillageKind>;
 export const SurveyStatus = z
   .enum(['unsurveyed', 'confirmed_uncovered'])
-  .describe('"confirmed_uncovered": someone checked that no express service reaches the village; otherwise a village with no service point on record is "no data"');
+  .describe(
+    '"confirmed_uncovered": someone checked that no express service reaches the village; otherwise a village with no service point on record is "no data"',
+  );
 export type SurveyStatus = z.infer<typeof SurveyStatus>;
 export const ServicePointKind = z.enum(['county_hub', 'town_node', 'village_station']).describe('县级中心 / 镇级节点 / 村级站点');
 export type ServicePointKind = z.infer<typeof ServicePointKind>;
@@ -16,7 +18,10 @@ export const CooperationMode = z.enum(['own', 'courier_courier', 'postal_courier
 export type CooperationMode = z.infer<typeof CooperationMode>;
 
 export const VillageCode = z.string().regex(/^\d{12}$/, 'must be a 12-digit village code such as 370323103201');
-export const ServicePointCode = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'must be 1–40 letters, digits, dots, dashes or underscores');
+export const ServicePointCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'must be 1–40 letters, digits, dots, dashes or underscores');
 
 const VillageFields = {
   code: VillageCode.describe('统计用区划代码: the town code followed by 3 digits; the natural key'),
@@ -47,18 +52,17 @@ export const VillageInput = z
   .refine(surveyRule, surveyIssue);
 export type VillageInput = z.infer<typeof VillageInput>;
 
-export const VillagePatch = z
-  .strictObject({
-    expectedVersion: z.int().min(1).optional().describe('answer 409 unless the record is still at this version'),
-    code: VillageFields.code.optional(),
-    townCode: TownCode.optional(),
-    name: Text(50).optional(),
-    kind: VillageKind.optional(),
-    surveyStatus: SurveyStatus.optional(),
-    surveyedOn: BusinessDate.nullable().optional(),
-    dissolvedOn: BusinessDate.nullable().optional(),
-    notes: Text(500).nullable().optional(),
-  });
+export const VillagePatch = z.strictObject({
+  expectedVersion: z.int().min(1).optional().describe('answer 409 unless the record is still at this version'),
+  code: VillageFields.code.optional(),
+  townCode: TownCode.optional(),
+  name: Text(50).optional(),
+  kind: VillageKind.optional(),
+  surveyStatus: SurveyStatus.optional(),
+  surveyedOn: BusinessDate.nullable().optional(),
+  dissolvedOn: BusinessDate.nullable().optional(),
+  notes: Text(500).nullable().optional(),
+});
 export type VillagePatch = z.infer<typeof VillagePatch>;
 
 /** The fields a village version records (the view without its bookkeeping). */
@@ -113,29 +117,28 @@ export const ServicePointList = items(ServicePointView);
 const Brands = z.array(Code).min(1, 'must name at least one carrier').max(20);
 const VillageIds = z.array(Uuid).max(200, 'must hold at most 200 villages');
 
-export const ServicePointInput = z
-  .strictObject({
-    id: Uuid.optional().describe('optional client-chosen id; the natural key is code'),
-    code: ServicePointCode,
-    name: Text(100),
-    kind: ServicePointKind,
-    townCode: TownCode.optional(),
-    mode: CooperationMode,
-    upstreamId: Uuid.optional(),
-    operator: Text(100),
-    brands: Brands,
-    takesOutgoing: z.boolean(),
-    openingHours: Text(100).optional(),
-    staff: z.int('must be an integer').min(0).max(10_000).optional(),
-    videoMonitoring: z.boolean().default(false),
-    coldChain: z.boolean().default(false),
-    openedOn: BusinessDate,
-    closedOn: BusinessDate.optional(),
-    address: Text(200).optional(),
-    contact: Text(100).optional(),
-    notes: Text(500).optional(),
-    villageIds: VillageIds.default([]),
-  });
+export const ServicePointInput = z.strictObject({
+  id: Uuid.optional().describe('optional client-chosen id; the natural key is code'),
+  code: ServicePointCode,
+  name: Text(100),
+  kind: ServicePointKind,
+  townCode: TownCode.optional(),
+  mode: CooperationMode,
+  upstreamId: Uuid.optional(),
+  operator: Text(100),
+  brands: Brands,
+  takesOutgoing: z.boolean(),
+  openingHours: Text(100).optional(),
+  staff: z.int('must be an integer').min(0).max(10_000).optional(),
+  videoMonitoring: z.boolean().default(false),
+  coldChain: z.boolean().default(false),
+  openedOn: BusinessDate,
+  closedOn: BusinessDate.optional(),
+  address: Text(200).optional(),
+  contact: Text(100).optional(),
+  notes: Text(500).optional(),
+  villageIds: VillageIds.default([]),
+});
 export type ServicePointInput = z.infer<typeof ServicePointInput>;
 
 export const ServicePointPatch = z.strictObject({
@@ -210,7 +213,10 @@ export const ImportRowError = z.object({
   field: z.string().describe('the column (canonical name), or "" for the row as a whole'),
   message: z.string(),
   code: z.string().optional().describe('for a figure that could not be read: why, e.g. ambiguous_separator ("1,2"), so a client can word it in its language'),
-  params: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe("what the code's message needs, e.g. { text: '1,2', why: 'group' }"),
+  params: z
+    .record(z.string(), z.union([z.string(), z.number()]))
+    .optional()
+    .describe("what the code's message needs, e.g. { text: '1,2', why: 'group' }"),
 });
 export type ImportRowError = z.infer<typeof ImportRowError>;
 
@@ -288,7 +294,16 @@ export const CoverageView = z.object({
   noDataVillages: z.array(NoDataVillage).describe('imported villages with no service point on record and not confirmed uncovered'),
   townsWithoutVillages: z.array(z.string()).describe('towns counted with the reference village count: none of their villages is named'),
   byBrand: z
-    .array(z.object({ carrierCode: z.string(), covered: z.number().int(), coveredByProxy: z.number().int(), rate: z.number().nullable(), rateWithProxy: z.number().nullable(), label: z.string() }))
+    .array(
+      z.object({
+        carrierCode: z.string(),
+        covered: z.number().int(),
+        coveredByProxy: z.number().int(),
+        rate: z.number().nullable(),
+        rateWithProxy: z.number().nullable(),
+        label: z.string(),
+      }),
+    )
     .describe('通达率 of every carrier, county-wide, on the same denominator'),
 });
 export type CoverageView = z.infer<typeof CoverageView>;
@@ -353,7 +368,11 @@ export const CoverageSeries = z.object({
 
 export const CoverageTarget = z.strictObject({
   by: BusinessDate,
-  rate: z.number().gt(0, 'must be greater than 0').max(1, 'must be at most 1 (100 %)').refine((r) => Math.abs(r * 10_000 - Math.round(r * 10_000)) < 1e-6, 'must have at most 4 decimal places'),
+  rate: z
+    .number()
+    .gt(0, 'must be greater than 0')
+    .max(1, 'must be at most 1 (100 %)')
+    .refine((r) => Math.abs(r * 10_000 - Math.round(r * 10_000)) < 1e-6, 'must have at most 4 decimal places'),
   countsProxy: z.boolean().default(true).describe('villages served only by villager proxy count toward it'),
   label: Text(200).optional(),
 });
@@ -361,5 +380,12 @@ export const CoverageTargetsInput = z
   .strictObject({ items: z.array(CoverageTarget).min(1, 'must hold at least one target').max(20) })
   .refine((t) => new Set(t.items.map((i) => i.by)).size === t.items.length, { path: ['items'], message: 'must not hold two targets for the same date' });
 export type CoverageTargetsInput = z.infer<typeof CoverageTargetsInput>;
-export const CoverageTargetView = z.object({ by: z.string(), rate: z.number(), countsProxy: z.boolean(), label: z.string().nullable(), updatedAt: z.string(), updatedBy: z.string() });
+export const CoverageTargetView = z.object({
+  by: z.string(),
+  rate: z.number(),
+  countsProxy: z.boolean(),
+  label: z.string().nullable(),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+});
 export const CoverageTargetList = items(CoverageTargetView);

@@ -16,7 +16,16 @@ export const PICKUP_IMPORT_MEDIA_TYPE = 'text/csv';
 
 /** The columns, named as in POST /pickups; any order; a header row first. */
 export const PICKUP_IMPORT_COLUMNS = [
-  'id', 'cooperativeId', 'townCode', 'village', 'carrierCode', 'productCode', 'variety', 'parcels', 'weightKg', 'pickedUpAt',
+  'id',
+  'cooperativeId',
+  'townCode',
+  'village',
+  'carrierCode',
+  'productCode',
+  'variety',
+  'parcels',
+  'weightKg',
+  'pickedUpAt',
 ] as const;
 export type PickupImportColumn = (typeof PICKUP_IMPORT_COLUMNS)[number];
 /** A cooperative's own file may leave cooperativeId out: every row is then its own. */

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { BusinessDate, Code, TownCode, Uuid } from './common.ts';
 import {
-  DATES_IN_ORDER, ListLimit, PackagingRunView, PageCursor, PickupView, StorageDirection, StorageMovementView, VoidedFilter, datesInOrder,
+  DATES_IN_ORDER,
+  ListLimit,
+  PackagingRunView,
+  PageCursor,
+  PickupView,
+  StorageDirection,
+  StorageMovementView,
+  VoidedFilter,
+  datesInOrder,
 } from './ledger.ts';
 
 // The ledger read back as records: paged lists of each kind with their reversals, and the voids.

@@ -17,7 +17,12 @@ export function requireAccess(ctx: Ctx, permission: Permission): void {
 
 /** The ledger writes a cooperative makes, which the cooperative scope refines. */
 export const COOPERATIVE_WRITES = [
-  'pickup.create', 'pickup.void', 'packagingRun.create', 'packagingRun.void', 'storageMovement.create', 'storageMovement.void',
+  'pickup.create',
+  'pickup.void',
+  'packagingRun.create',
+  'packagingRun.void',
+  'storageMovement.create',
+  'storageMovement.void',
 ] as const satisfies readonly Permission[];
 export type CooperativeWrite = (typeof COOPERATIVE_WRITES)[number];
 

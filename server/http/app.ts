@@ -60,7 +60,9 @@ function answerClientError(error: Error & { code?: string }, socket: Socket) {
   const text = JSON.stringify(body);
   // The connection's framing cannot be trusted any more: answer once, then close it.
   if (socket.writable)
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    );
   socket.destroy(error);
 }
 
@@ -112,7 +114,11 @@ export async function buildApp({ config: given, handle, reference, clock = () =>
   await app.register(authPlugin, { sessionIdleMinutes: config.sessionIdleMinutes });
   if (live && publisher) {
     const systemCtx = { db: handle.db, databaseKind: handle.kind, actor: systemActor, clock, reference };
-    await app.register(livePlugin, { systemCtx, bus, hub: { flushMs: live.flushMs ?? 100, heartbeatMs: live.heartbeatMs ?? 15_000, socketsPerLogin: config.liveSocketsPerLogin } });
+    await app.register(livePlugin, {
+      systemCtx,
+      bus,
+      hub: { flushMs: live.flushMs ?? 100, heartbeatMs: live.heartbeatMs ?? 15_000, socketsPerLogin: config.liveSocketsPerLogin },
+    });
     app.addHook('onClose', async () => publisher.close());
   }
   await app.register(swagger, {

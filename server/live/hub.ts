@@ -274,7 +274,15 @@ export class LiveHub {
         const held = client.sent.get(id) ?? 0;
         if (held >= latest.version) continue;
         if (added.includes(id) && client.subscribed === null && held === 0) {
-          this.sendRaw(client, JSON.stringify({ type: 'project', v: 1, at, project: { project: this.projects.get(id)!, version: latest.version, progress: latest.progress } } satisfies LiveServerMessage));
+          this.sendRaw(
+            client,
+            JSON.stringify({
+              type: 'project',
+              v: 1,
+              at,
+              project: { project: this.projects.get(id)!, version: latest.version, progress: latest.progress },
+            } satisfies LiveServerMessage),
+          );
         } else {
           this.sendRaw(client, this.progressJson(id, latest, held === latest.previous && fetched.has(id), at));
         }
@@ -291,7 +299,12 @@ export class LiveHub {
     const { daily, ...summary } = latest.progress;
     const days = key === 'incremental' ? daily.filter((d) => (latest.days as Set<string>).has(d.date)) : daily;
     const message: LiveServerMessage = {
-      type: 'progress', v: 1, at, projectId: id, version: latest.version, progress: summary,
+      type: 'progress',
+      v: 1,
+      at,
+      projectId: id,
+      version: latest.version,
+      progress: summary,
       days: days.map((d) => ({ date: d.date, counted: d.counted })),
     };
     return (latest.json[key] = JSON.stringify(message));

@@ -1,7 +1,17 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import {
-  BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, type ChartConfiguration, type Plugin,
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  type ChartConfiguration,
+  type Plugin,
 } from 'chart.js';
 import { datesFrom } from '../rules/time.ts';
 import type { Lang } from '../rules/numbers.ts';
@@ -70,7 +80,9 @@ export function renderProgressChart(input: ProgressChartInput): Buffer {
   }
   const perDay = dates.map((d) => (lastCounted !== null && d <= lastCounted ? scaled(byDate.get(d)?.counted ?? 0) : null));
   const pace = dates.map((_, i) => scaled((input.targetParcels * (i + 1)) / total));
-  const labels = dates.map((d) => (zh ? `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日` : `${Number(d.slice(8, 10))} ${MONTHS[Number(d.slice(5, 7)) - 1]}`));
+  const labels = dates.map((d) =>
+    zh ? `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日` : `${Number(d.slice(8, 10))} ${MONTHS[Number(d.slice(5, 7)) - 1]}`,
+  );
   const cutOffIndex = dates.indexOf(input.cutOffDate);
 
   const cutOffMarker: Plugin<'bar' | 'line'> = {
@@ -121,16 +133,42 @@ export function renderProgressChart(input: ProgressChartInput): Buffer {
       labels,
       datasets: [
         {
-          type: 'line', label: zh ? '累计揽收' : 'Counted, cumulative', data: cumulative, pointStyle: 'line',
-          borderColor: COLORS.counted, backgroundColor: COLORS.counted, borderWidth: 2, pointRadius: 0, yAxisID: 'y', order: 1, spanGaps: false,
+          type: 'line',
+          label: zh ? '累计揽收' : 'Counted, cumulative',
+          data: cumulative,
+          pointStyle: 'line',
+          borderColor: COLORS.counted,
+          backgroundColor: COLORS.counted,
+          borderWidth: 2,
+          pointRadius: 0,
+          yAxisID: 'y',
+          order: 1,
+          spanGaps: false,
         },
         {
-          type: 'line', label: zh ? '序时进度' : 'Time-elapsed pace', data: pace, pointStyle: 'line',
-          borderColor: COLORS.pace, backgroundColor: COLORS.pace, borderWidth: 1.4, borderDash: [5, 3], pointRadius: 0, yAxisID: 'y', order: 2,
+          type: 'line',
+          label: zh ? '序时进度' : 'Time-elapsed pace',
+          data: pace,
+          pointStyle: 'line',
+          borderColor: COLORS.pace,
+          backgroundColor: COLORS.pace,
+          borderWidth: 1.4,
+          borderDash: [5, 3],
+          pointRadius: 0,
+          yAxisID: 'y',
+          order: 2,
         },
         {
-          type: 'bar', label: zh ? '日揽收（右轴）' : 'Daily (right axis)', data: perDay, pointStyle: 'rect',
-          backgroundColor: COLORS.daily, borderWidth: 0, yAxisID: 'y2', barPercentage: 1, categoryPercentage: 1, order: 3,
+          type: 'bar',
+          label: zh ? '日揽收（右轴）' : 'Daily (right axis)',
+          data: perDay,
+          pointStyle: 'rect',
+          backgroundColor: COLORS.daily,
+          borderWidth: 0,
+          yAxisID: 'y2',
+          barPercentage: 1,
+          categoryPercentage: 1,
+          order: 3,
         },
       ],
     },
@@ -158,14 +196,26 @@ export function renderProgressChart(input: ProgressChartInput): Buffer {
           beginAtZero: true,
           suggestedMax: scaled(input.targetParcels),
           grid: { color: COLORS.grid },
-          title: { display: true, text: zh ? `累计（${unit.label}）` : `cumulative (${unit.label})`, font: { family: CHART_FONT_FAMILY, size: 7.5 }, color: COLORS.text, padding: 2 },
+          title: {
+            display: true,
+            text: zh ? `累计（${unit.label}）` : `cumulative (${unit.label})`,
+            font: { family: CHART_FONT_FAMILY, size: 7.5 },
+            color: COLORS.text,
+            padding: 2,
+          },
           ticks: { maxTicksLimit: 6, font: { family: CHART_FONT_FAMILY, size: 7.5 }, color: COLORS.text },
         },
         y2: {
           position: 'right',
           beginAtZero: true,
           grid: { display: false },
-          title: { display: true, text: zh ? `日揽收（${unit.label}）` : `daily (${unit.label})`, font: { family: CHART_FONT_FAMILY, size: 7.5 }, color: '#5b7ea6', padding: 2 },
+          title: {
+            display: true,
+            text: zh ? `日揽收（${unit.label}）` : `daily (${unit.label})`,
+            font: { family: CHART_FONT_FAMILY, size: 7.5 },
+            color: '#5b7ea6',
+            padding: 2,
+          },
           ticks: { maxTicksLimit: 6, font: { family: CHART_FONT_FAMILY, size: 7.5 }, color: '#5b7ea6' },
         },
       },

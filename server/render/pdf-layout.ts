@@ -17,8 +17,15 @@ export const MAX_Y = PAGE.height - MARGINS.bottom;
 
 export const FONT = { regular: 'NotoSansSC', bold: 'NotoSansSC-Bold' } as const;
 export const COLOR = {
-  red: '#d40000', text: '#1a1a1a', muted: '#595959', grid: '#b3b3b3', header: '#eef2f7', cell: '#f7f9fc',
-  ahead: '#1f4e79', behind: '#c00000', open: '#b07d00',
+  red: '#d40000',
+  text: '#1a1a1a',
+  muted: '#595959',
+  grid: '#b3b3b3',
+  header: '#eef2f7',
+  cell: '#f7f9fc',
+  ahead: '#1f4e79',
+  behind: '#c00000',
+  open: '#b07d00',
 };
 export const FLAG_COLOR: Record<Flag, string> = { blue: '#2e75b6', yellow: '#e6b800', red: '#c00000' };
 export const TABLE = { pad: 3.5, rowH: 16, twoLineHeader: 30 };
@@ -92,7 +99,11 @@ export class PdfLayout {
       const x = LEFT + (k % perRow) * cellW;
       const y = y0 + Math.floor(k / perRow) * cellH;
       doc.save().lineWidth(0.5).fillColor(COLOR.cell).strokeColor(COLOR.grid).rect(x, y, cellW, cellH).fillAndStroke().restore();
-      doc.font(FONT.regular).fontSize(8).fillColor(COLOR.muted).text(c.label, x + 5, y + 5, { width: cellW - 10, lineBreak: false, ellipsis: true });
+      doc
+        .font(FONT.regular)
+        .fontSize(8)
+        .fillColor(COLOR.muted)
+        .text(c.label, x + 5, y + 5, { width: cellW - 10, lineBreak: false, ellipsis: true });
       doc.font(FONT.bold).fillColor(c.color ?? COLOR.text);
       this.fit(c.value, cellW - 10, 12.5, 7.5);
       doc.text(c.value, x + 5, y + 19, { width: cellW - 10, lineBreak: false });
@@ -204,13 +215,21 @@ export class PdfLayout {
         const c = columns[k];
         const cellObj = typeof cell === 'string' ? { text: cell } : cell;
         doc.save().lineWidth(0.5).strokeColor(COLOR.grid).rect(x, y, c.width, rowH).stroke().restore();
-        doc.font(cellObj.bold ? FONT.bold : FONT.regular).fontSize(fontSize).fillColor(cellObj.color ?? COLOR.text);
+        doc
+          .font(cellObj.bold ? FONT.bold : FONT.regular)
+          .fontSize(fontSize)
+          .fillColor(cellObj.color ?? COLOR.text);
         const textY = y + (rowH - doc.currentLineHeight()) / 2 + 0.5;
         if ('flag' in cellObj && cellObj.flag) {
           const w = doc.widthOfString(cellObj.text);
           const dot = 7;
           const start = x + (c.width - (dot + 3 + w)) / 2;
-          doc.save().fillColor(FLAG_COLOR[cellObj.flag]).rect(start, y + (rowH - dot) / 2, dot, dot).fill().restore();
+          doc
+            .save()
+            .fillColor(FLAG_COLOR[cellObj.flag])
+            .rect(start, y + (rowH - dot) / 2, dot, dot)
+            .fill()
+            .restore();
           doc.fillColor(COLOR.text).text(cellObj.text, start + dot + 3, textY, { lineBreak: false });
         } else {
           // A long name shrinks to fit its cell rather than wrap onto the next row.

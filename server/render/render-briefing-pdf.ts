@@ -1,7 +1,5 @@
 import type { BriefingCoverage, BriefingModel, BriefingProject, CoverageRow, CoverageTargetLine } from './briefing-model.ts';
-import {
-  formatDate, formatIssueNumber, formatParcelsCell, formatParcelsShort, formatPercent, formatTonnes, round,
-} from './format.ts';
+import { formatDate, formatIssueNumber, formatParcelsCell, formatParcelsShort, formatPercent, formatTonnes, round } from './format.ts';
 import { renderProgressChart } from './charts.ts';
 import { LABELS, type Labels } from './labels.ts';
 import { COLOR, createPdf, FONT, LEFT, MARGINS, MAX_Y, PdfLayout, RIGHT, TABLE, WIDTH, type Align, type Cell, type Column, type Doc } from './pdf-layout.ts';
@@ -73,7 +71,10 @@ class BriefingWriter extends PdfLayout {
     model.projects.forEach((p, i) => this.carrierTable(p, i));
 
     const products = model.stock.productNames.join(this.zh ? '、' : ', ');
-    this.heading1(`${t.numerals(section++)}${t.sections.stock}${products ? (this.zh ? `（${products}）` : ` (${products})`) : ''}`, firstTable(model.stock.rows.length + 1));
+    this.heading1(
+      `${t.numerals(section++)}${t.sections.stock}${products ? (this.zh ? `（${products}）` : ` (${products})`) : ''}`,
+      firstTable(model.stock.rows.length + 1),
+    );
     this.stockTable();
 
     this.heading1(`${t.numerals(section++)}${t.sections.problems}`);
@@ -169,7 +170,6 @@ class BriefingWriter extends PdfLayout {
     this.figureCells(cells, 5);
   }
 
-
   private chart(p: BriefingProject): void {
     const { doc, model, t } = this;
     this.figureNo += 1;
@@ -246,10 +246,18 @@ class BriefingWriter extends PdfLayout {
     this.ensure(heights.reduce((a, b) => a + b + 2, 0) + 6);
     lines.forEach((l, i) => {
       const y = doc.y;
-      doc.save().fillColor(TARGET_COLOR[l.status]).rect(LEFT + indent, y + (doc.currentLineHeight() - mark) / 2 + 0.5, mark, mark).fill().restore();
+      doc
+        .save()
+        .fillColor(TARGET_COLOR[l.status])
+        .rect(LEFT + indent, y + (doc.currentLineHeight() - mark) / 2 + 0.5, mark, mark)
+        .fill()
+        .restore();
       doc.font(FONT.regular).fontSize(size).fillColor(COLOR.text).text(`${l.label}${colon}`, textX, y, { width, lineGap: 3, continued: true });
       doc.font(FONT.bold).fillColor(TARGET_COLOR[l.status]).text(l.statusText, { continued: true });
-      doc.font(FONT.regular).fillColor(COLOR.text).text(this.zh ? `（${l.detail}）` : ` (${l.detail})`);
+      doc
+        .font(FONT.regular)
+        .fillColor(COLOR.text)
+        .text(this.zh ? `（${l.detail}）` : ` (${l.detail})`);
       doc.x = LEFT;
       doc.y = y + heights[i] + 2;
     });
@@ -372,7 +380,13 @@ class BriefingWriter extends PdfLayout {
       { header: c.utilisation, width: widths[6], align: 'right' },
     ];
     const rows: Cell[][] = model.stock.rows.map((r) => [
-      r.facilityName, r.townName, r.kind, r.productName, formatTonnes(r.weightKg), r.capacityKg === null ? '—' : formatTonnes(r.capacityKg), formatPercent(r.utilisationPercent),
+      r.facilityName,
+      r.townName,
+      r.kind,
+      r.productName,
+      formatTonnes(r.weightKg),
+      r.capacityKg === null ? '—' : formatTonnes(r.capacityKg),
+      formatPercent(r.utilisationPercent),
     ]);
     rows.push([{ text: c.total, bold: true }, '', '', '', { text: formatTonnes(model.stock.totalKg), bold: true }, '', '']);
     this.keepTogether(columns, rows, null);
@@ -383,18 +397,30 @@ class BriefingWriter extends PdfLayout {
   private officialText(text: string | null): void {
     const { doc, t } = this;
     if (text === null) {
-      doc.font(FONT.regular).fontSize(11).fillColor(COLOR.muted).text(t.toBeWritten, LEFT, doc.y, { width: WIDTH, indent: this.zh ? 22 : 0 });
+      doc
+        .font(FONT.regular)
+        .fontSize(11)
+        .fillColor(COLOR.muted)
+        .text(t.toBeWritten, LEFT, doc.y, { width: WIDTH, indent: this.zh ? 22 : 0 });
       doc.fillColor(COLOR.text).moveDown(0.4);
       return;
     }
-    for (const para of text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean)) this.paragraph(para);
+    for (const para of text
+      .split(/\r?\n/)
+      .map((s) => s.trim())
+      .filter(Boolean))
+      this.paragraph(para);
   }
 
   private notes(): void {
     const { doc, t, model } = this;
     this.ensure(40);
     doc.moveDown(0.6);
-    doc.font(FONT.bold).fontSize(9).fillColor(COLOR.muted).text(`${t.sections.notes}${this.zh ? '：' : ':'}`, LEFT, doc.y, { width: WIDTH });
+    doc
+      .font(FONT.bold)
+      .fontSize(9)
+      .fillColor(COLOR.muted)
+      .text(`${t.sections.notes}${this.zh ? '：' : ':'}`, LEFT, doc.y, { width: WIDTH });
     doc.font(FONT.regular).fontSize(8.5);
     model.notes.forEach((n, k) => {
       doc.text(`${k + 1}. ${n}`, LEFT, doc.y + 1, { width: WIDTH, lineGap: 2 });
@@ -437,7 +463,4 @@ class BriefingWriter extends PdfLayout {
   }
 
   /** Page numbers "— n —" (odd pages at the right, even at the left, as GB/T 9704 has it) and the preview watermark. */
-
-
 }
-

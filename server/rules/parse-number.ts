@@ -51,7 +51,16 @@ export type NumberIssueCode = NumberIssue['code'];
 export type ParsedNumber = { ok: true; value: number } | ({ ok: false } & NumberIssue);
 
 export const NUMBER_ISSUE_CODES: readonly NumberIssueCode[] = [
-  'required', 'not_a_number', 'exponent', 'ambiguous_separator', 'ambiguous_point', 'not_integer', 'too_many_decimals', 'negative', 'too_small', 'too_large',
+  'required',
+  'not_a_number',
+  'exponent',
+  'ambiguous_separator',
+  'ambiguous_point',
+  'not_integer',
+  'too_many_decimals',
+  'negative',
+  'too_small',
+  'too_large',
 ];
 
 export const isNumberIssueCode = (code: unknown): code is NumberIssueCode => NUMBER_ISSUE_CODES.includes(code as NumberIssueCode);
@@ -62,7 +71,15 @@ const LARGEST = Number.MAX_SAFE_INTEGER;
 const QUOTED = 24;
 
 const FOLD: Record<string, string> = {
-  '＋': '+', '－': '-', '−': '-', '﹣': '-', '．': '.', '。': '.', '｡': '.', '，': ',', '﹐': ',',
+  '＋': '+',
+  '－': '-',
+  '−': '-',
+  '﹣': '-',
+  '．': '.',
+  '。': '.',
+  '｡': '.',
+  '，': ',',
+  '﹐': ',',
 };
 
 /** Full-width digits and signs as ASCII, every kind of space (and tab) as one plain space. */
@@ -120,7 +137,10 @@ export function parseNumber(text: string, options: NumberOptions = {}): ParsedNu
   if (options.integer && fraction !== '') {
     if (fraction.length === 3 && !hasComma && !hasSpace && /^[1-9]\d{0,2}$/.test(digits)) {
       const asDecimal = Number(`${digits}.${fraction}`);
-      return fail({ code: 'ambiguous_point', params: { text: shown, asDecimal: sign === '-' ? -asDecimal : asDecimal, asThousands: Number(`${sign}${digits}${fraction}`) } });
+      return fail({
+        code: 'ambiguous_point',
+        params: { text: shown, asDecimal: sign === '-' ? -asDecimal : asDecimal, asThousands: Number(`${sign}${digits}${fraction}`) },
+      });
     }
     if (significant !== '') return fail({ code: 'not_integer', params: { text: shown } });
   }

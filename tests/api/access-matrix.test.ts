@@ -63,10 +63,28 @@ async function send(client: Injector, req: Req & { headers?: Record<string, stri
 // project and network tables (audit_log and login_failures may grow on a refusal; sessions are not data).
 
 const TABLES = [
-  'pickups', 'pickup_reversals', 'packaging_runs', 'packaging_run_reversals', 'storage_movements', 'storage_movement_reversals', 'carrier_volume_revisions',
-  'volume_cells', 'project_rollups', 'storage_stock',
-  'cooperatives', 'storage_facilities', 'projects', 'users', 'api_tokens', 'briefings',
-  'villages', 'village_versions', 'service_points', 'service_point_villages', 'service_point_versions', 'coverage_targets',
+  'pickups',
+  'pickup_reversals',
+  'packaging_runs',
+  'packaging_run_reversals',
+  'storage_movements',
+  'storage_movement_reversals',
+  'carrier_volume_revisions',
+  'volume_cells',
+  'project_rollups',
+  'storage_stock',
+  'cooperatives',
+  'storage_facilities',
+  'projects',
+  'users',
+  'api_tokens',
+  'briefings',
+  'villages',
+  'village_versions',
+  'service_points',
+  'service_point_villages',
+  'service_point_versions',
+  'coverage_targets',
 ] as const;
 // Authenticating stamps the caller's token with its last use (at most once a minute, by design):
 // bookkeeping of the credential like the audit trail, not something the refused request wrote.
@@ -135,16 +153,30 @@ async function freshPickupOfA(): Promise<string> {
 }
 
 const packagingRun = (cooperativeId: string) => ({
-  id: randomUUID(), cooperativeId, productCode: 'apple', packageType: '5kg 礼盒', parcels: 20, fruitKg: 100, packedAt: '2026-11-10T03:00:00Z',
+  id: randomUUID(),
+  cooperativeId,
+  productCode: 'apple',
+  packageType: '5kg 礼盒',
+  parcels: 20,
+  fruitKg: 100,
+  packedAt: '2026-11-10T03:00:00Z',
 });
 const movement = (facilityId: string, direction: 'in' | 'out' = 'in') => ({
-  id: randomUUID(), facilityId, productCode: 'apple', direction, weightKg: 1.5, movedAt: '2026-11-10T04:00:00Z',
+  id: randomUUID(),
+  facilityId,
+  productCode: 'apple',
+  direction,
+  weightKg: 1.5,
+  movedAt: '2026-11-10T04:00:00Z',
 });
 const CELL_DATE = '2026-11-10';
 const cellUrl = (carrier: string) => `/api/v1/carrier-volumes/${carrier}/${TOWNS.yanya}/apple/${CELL_DATE}`;
 const volume = (carrierCode: string) => ({ carrierCode, townCode: TOWNS.yanya, productCode: 'apple', date: CELL_DATE, parcels: 1000 + ++counter });
 /** A one-row spreadsheet (JSON form) setting the same cell anew for this carrier. */
-const carrierImport = (carrierCode: string) => ({ format: 'csv', content: `日期,乡镇,产品,承运商,件数\n${CELL_DATE},${TOWNS.yanya},apple,${carrierCode},${1000 + ++counter}` });
+const carrierImport = (carrierCode: string) => ({
+  format: 'csv',
+  content: `日期,乡镇,产品,承运商,件数\n${CELL_DATE},${TOWNS.yanya},apple,${carrierCode},${1000 + ++counter}`,
+});
 
 // The network: villages and service points of one town only the matrix uses, each with a new code.
 const NETWORK_TOWN = TOWNS.nanma;
@@ -155,15 +187,25 @@ const freshVillage = () => {
   return { code: `${NETWORK_TOWN}${n}`, townCode: NETWORK_TOWN, name: `矩阵${n}村` };
 };
 const freshStation = () => ({
-  code: `MX-${uid()}`, name: '矩阵村级服务站', kind: 'village_station', townCode: NETWORK_TOWN, mode: 'postal_courier', operator: '村供销超市',
-  brands: ['ems', 'zto'], takesOutgoing: true, openedOn: '2020-06-15', villageIds: [fx.village],
+  code: `MX-${uid()}`,
+  name: '矩阵村级服务站',
+  kind: 'village_station',
+  townCode: NETWORK_TOWN,
+  mode: 'postal_courier',
+  operator: '村供销超市',
+  brands: ['ems', 'zto'],
+  takesOutgoing: true,
+  openedOn: '2020-06-15',
+  villageIds: [fx.village],
 });
 /** A one-row pickup file for POST /pickups/import, sent as text/csv. */
 const pickupFile = (cooperativeId: string, overrides: Record<string, unknown> = {}): Req => {
   const p = pickup(cooperativeId, overrides);
   const columns = ['id', 'cooperativeId', 'townCode', 'carrierCode', 'productCode', 'parcels', 'pickedUpAt'];
   return {
-    method: 'POST', url: '/api/v1/pickups/import', headers: { 'content-type': 'text/csv' },
+    method: 'POST',
+    url: '/api/v1/pickups/import',
+    headers: { 'content-type': 'text/csv' },
     payload: `${columns.join(',')}\n${columns.map((c) => String(p[c])).join(',')}\n`,
   };
 };
@@ -217,7 +259,13 @@ const ROWS: Row[] = [
   { method: 'GET', route: '/api/v1/docs/json', permission: 'public', status: 200, request: get('/api/v1/docs/json') },
   { method: 'GET', route: '/api/v1/docs/yaml', permission: 'public', status: 200, request: get('/api/v1/docs/yaml') },
   { method: 'GET', route: '/api/v1/docs/static/index.html', permission: 'public', status: 302, request: get('/api/v1/docs/static/index.html') },
-  { method: 'GET', route: '/api/v1/docs/static/swagger-initializer.js', permission: 'public', status: 200, request: get('/api/v1/docs/static/swagger-initializer.js') },
+  {
+    method: 'GET',
+    route: '/api/v1/docs/static/swagger-initializer.js',
+    permission: 'public',
+    status: 200,
+    request: get('/api/v1/docs/static/swagger-initializer.js'),
+  },
   { method: 'GET', route: '/api/v1/docs/static/*', permission: 'public', status: 200, request: get('/api/v1/docs/static/swagger-ui.css') },
 
   // health.routes.ts
@@ -225,41 +273,76 @@ const ROWS: Row[] = [
 
   // accounts.routes.ts
   {
-    method: 'POST', route: '/api/v1/auth/login', permission: 'public', status: 200,
+    method: 'POST',
+    route: '/api/v1/auth/login',
+    permission: 'public',
+    status: 200,
     request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { username: fx.loginUser, password: PASSWORD } }),
     check: (res) => expect(res.body).toMatchObject({ kind: 'user', username: fx.loginUser, csrfToken: expect.any(String) }),
   },
   { method: 'POST', route: '/api/v1/auth/logout', permission: 'session.end', status: 204, request: () => ({ method: 'POST', url: '/api/v1/auth/logout' }) },
   {
-    method: 'GET', route: '/api/v1/auth/me', permission: 'session.read', status: 200, request: get('/api/v1/auth/me'),
+    method: 'GET',
+    route: '/api/v1/auth/me',
+    permission: 'session.read',
+    status: 200,
+    request: get('/api/v1/auth/me'),
     check: (res, who) => expect(res.body).toMatchObject({ kind: 'token', role: ROLE_OF[who as Exclude<Principal, 'none'>], csrfToken: null }),
   },
   { method: 'GET', route: '/api/v1/users', permission: 'user.read', status: 200, request: get('/api/v1/users') },
   {
-    method: 'POST', route: '/api/v1/users', permission: 'user.create', status: 201, writes: true,
-    request: () => ({ method: 'POST', url: '/api/v1/users', payload: { username: `new-${uid()}`, displayName: '新用户', password: PASSWORD, role: 'official' } }),
+    method: 'POST',
+    route: '/api/v1/users',
+    permission: 'user.create',
+    status: 201,
+    writes: true,
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/users',
+      payload: { username: `new-${uid()}`, displayName: '新用户', password: PASSWORD, role: 'official' },
+    }),
   },
   {
-    method: 'POST', route: '/api/v1/users/:id/disable', permission: 'user.update', status: 200, writes: true,
+    method: 'POST',
+    route: '/api/v1/users/:id/disable',
+    permission: 'user.update',
+    status: 200,
+    writes: true,
     request: async () => ({ method: 'POST', url: `/api/v1/users/${await freshUser()}/disable` }),
     check: (res) => expect(res.body.disabled).toBe(true),
   },
   {
-    method: 'POST', route: '/api/v1/users/:id/enable', permission: 'user.update', status: 200, writes: true,
+    method: 'POST',
+    route: '/api/v1/users/:id/enable',
+    permission: 'user.update',
+    status: 200,
+    writes: true,
     request: async () => ({ method: 'POST', url: `/api/v1/users/${await freshUser(true)}/enable` }),
     check: (res) => expect(res.body.disabled).toBe(false),
   },
   {
-    method: 'POST', route: '/api/v1/users/:id/password', permission: 'user.update', status: 200, writes: true,
+    method: 'POST',
+    route: '/api/v1/users/:id/password',
+    permission: 'user.update',
+    status: 200,
+    writes: true,
     request: async () => ({ method: 'POST', url: `/api/v1/users/${await freshUser()}/password`, payload: { password: `${PASSWORD}-new` } }),
   },
   { method: 'GET', route: '/api/v1/tokens', permission: 'token.read', status: 200, request: get('/api/v1/tokens') },
   {
-    method: 'POST', route: '/api/v1/tokens', permission: 'token.create', status: 201, writes: true,
+    method: 'POST',
+    route: '/api/v1/tokens',
+    permission: 'token.create',
+    status: 201,
+    writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/tokens', payload: { name: `ems 接口 ${uid()}`, role: 'carrier', organization: 'ems' } }),
   },
   {
-    method: 'POST', route: '/api/v1/tokens/:id/revoke', permission: 'token.revoke', status: 200, writes: true,
+    method: 'POST',
+    route: '/api/v1/tokens/:id/revoke',
+    permission: 'token.revoke',
+    status: 200,
+    writes: true,
     request: async () => {
       const victim = await createToken({ ctx: t.ctx, input: { name: `to revoke ${uid()}`, role: 'official' } });
       return { method: 'POST', url: `/api/v1/tokens/${victim.id}/revoke` };
@@ -276,66 +359,129 @@ const ROWS: Row[] = [
   // organizations.routes.ts
   { method: 'GET', route: '/api/v1/cooperatives', permission: 'cooperative.read', status: 200, request: get('/api/v1/cooperatives') },
   {
-    method: 'POST', route: '/api/v1/cooperatives', permission: 'cooperative.create', status: 201, writes: true,
+    method: 'POST',
+    route: '/api/v1/cooperatives',
+    permission: 'cooperative.create',
+    status: 201,
+    writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/cooperatives', payload: { name: `合作社-${uid()}`, townCode: TOWNS.dongli } }),
   },
   { method: 'GET', route: '/api/v1/storage-facilities', permission: 'storageFacility.read', status: 200, request: get('/api/v1/storage-facilities') },
   {
-    method: 'POST', route: '/api/v1/storage-facilities', permission: 'storageFacility.create', status: 201, writes: true,
-    request: () => ({ method: 'POST', url: '/api/v1/storage-facilities', payload: { name: `冷库-${uid()}`, townCode: TOWNS.dongli, kind: 'cold', operatorCooperativeId: fx.coopA } }),
+    method: 'POST',
+    route: '/api/v1/storage-facilities',
+    permission: 'storageFacility.create',
+    status: 201,
+    writes: true,
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/storage-facilities',
+      payload: { name: `冷库-${uid()}`, townCode: TOWNS.dongli, kind: 'cold', operatorCooperativeId: fx.coopA },
+    }),
   },
 
   // projects.routes.ts
   { method: 'GET', route: '/api/v1/projects', permission: 'project.read', status: 200, request: get('/api/v1/projects') },
   {
-    method: 'POST', route: '/api/v1/projects', permission: 'project.create', status: 201, writes: true,
+    method: 'POST',
+    route: '/api/v1/projects',
+    permission: 'project.create',
+    status: 201,
+    writes: true,
     request: () => ({
-      method: 'POST', url: '/api/v1/projects',
-      payload: { code: `cherry-${uid()}`, name: '樱桃项目', productCode: 'cherry', tier: 'silver', targetParcels: 5_000_000, startsOn: '2026-05-01', endsOn: '2026-07-31' },
+      method: 'POST',
+      url: '/api/v1/projects',
+      payload: {
+        code: `cherry-${uid()}`,
+        name: '樱桃项目',
+        productCode: 'cherry',
+        tier: 'silver',
+        targetParcels: 5_000_000,
+        startsOn: '2026-05-01',
+        endsOn: '2026-07-31',
+      },
     }),
   },
   { method: 'GET', route: '/api/v1/projects/:id', permission: 'project.read', status: 200, request: () => get(`/api/v1/projects/${fx.project}`)() },
-  { method: 'GET', route: '/api/v1/projects/:id/progress', permission: 'project.read', status: 200, request: () => get(`/api/v1/projects/${fx.project}/progress`)() },
+  {
+    method: 'GET',
+    route: '/api/v1/projects/:id/progress',
+    permission: 'project.read',
+    status: 200,
+    request: () => get(`/api/v1/projects/${fx.project}/progress`)(),
+  },
   // Carriers' figures by town and day: the county's and each carrier's own; a cooperative sees none.
   {
-    method: 'GET', route: '/api/v1/reconciliation', permission: 'carrierCell.read', status: 200, request: () => get(`/api/v1/reconciliation?projectId=${fx.project}`)(),
+    method: 'GET',
+    route: '/api/v1/reconciliation',
+    permission: 'carrierCell.read',
+    status: 200,
+    request: () => get(`/api/v1/reconciliation?projectId=${fx.project}`)(),
     check: (res, who) => expect(res.body.items.every((c: any) => who !== 'carrier' || c.carrierCode === 'ems')).toBe(true),
   },
 
   // pickups.routes.ts
   { method: 'GET', route: '/api/v1/pickups', permission: 'pickup.read', status: 200, request: get('/api/v1/pickups') },
   {
-    method: 'POST', route: '/api/v1/pickups', permission: 'pickup.create', status: 201, writes: true,
+    method: 'POST',
+    route: '/api/v1/pickups',
+    permission: 'pickup.create',
+    status: 201,
+    writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/pickups', payload: pickup(fx.coopA) }),
   },
   {
-    method: 'POST', route: '/api/v1/pickups/batch', permission: 'pickup.create', status: 200, writes: true,
+    method: 'POST',
+    route: '/api/v1/pickups/batch',
+    permission: 'pickup.create',
+    status: 200,
+    writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopA)] } }),
     check: (res) => expect(res.body.summary).toEqual({ created: 1, duplicate: 0, conflict: 0, invalid: 0 }),
   },
   // pickup-import.routes.ts
   {
-    method: 'POST', route: '/api/v1/pickups/import', permission: 'pickup.create', status: 200, writes: true,
+    method: 'POST',
+    route: '/api/v1/pickups/import',
+    permission: 'pickup.create',
+    status: 200,
+    writes: true,
     request: () => pickupFile(fx.coopA),
     check: (res) => expect(res.body.summary).toEqual({ rows: 1, created: 1, duplicate: 0, conflict: 0 }),
   },
   {
-    method: 'GET', route: '/api/v1/pickups/:id', permission: 'pickup.read', status: 200, request: () => get(`/api/v1/pickups/${fx.pickupA}`)(),
+    method: 'GET',
+    route: '/api/v1/pickups/:id',
+    permission: 'pickup.read',
+    status: 200,
+    request: () => get(`/api/v1/pickups/${fx.pickupA}`)(),
     check: (res) => expect(res.body.id).toBe(fx.pickupA),
   },
   {
-    method: 'POST', route: '/api/v1/pickups/:id/void', permission: 'pickup.void', status: 200, writes: true,
+    method: 'POST',
+    route: '/api/v1/pickups/:id/void',
+    permission: 'pickup.void',
+    status: 200,
+    writes: true,
     request: async () => ({ method: 'POST', url: `/api/v1/pickups/${await freshPickupOfA()}/void`, payload: { reason: '录入错误' } }),
     check: (res) => expect(res.body.voided).toBe(true),
   },
 
   // storage.routes.ts
   {
-    method: 'POST', route: '/api/v1/packaging-runs', permission: 'packagingRun.create', status: 201, writes: true,
+    method: 'POST',
+    route: '/api/v1/packaging-runs',
+    permission: 'packagingRun.create',
+    status: 201,
+    writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/packaging-runs', payload: packagingRun(fx.coopA) }),
   },
   {
-    method: 'POST', route: '/api/v1/storage-movements', permission: 'storageMovement.create', status: 201, writes: true,
+    method: 'POST',
+    route: '/api/v1/storage-movements',
+    permission: 'storageMovement.create',
+    status: 201,
+    writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityA) }),
   },
   { method: 'GET', route: '/api/v1/stock', permission: 'stock.read', status: 200, request: get('/api/v1/stock') },
@@ -343,42 +489,77 @@ const ROWS: Row[] = [
   // records.routes.ts: carriers hand over no packaging run or stored fruit, so they read neither list
   { method: 'GET', route: '/api/v1/packaging-runs', permission: 'packagingRun.read', status: 200, request: get('/api/v1/packaging-runs') },
   {
-    method: 'POST', route: '/api/v1/packaging-runs/:id/void', permission: 'packagingRun.void', status: 200, writes: true,
+    method: 'POST',
+    route: '/api/v1/packaging-runs/:id/void',
+    permission: 'packagingRun.void',
+    status: 200,
+    writes: true,
     request: async () => ({ method: 'POST', url: `/api/v1/packaging-runs/${await freshRecordOfA('packaging-runs')}/void`, payload: { reason: '录入错误' } }),
     check: (res) => expect(res.body.voided).toBe(true),
   },
   { method: 'GET', route: '/api/v1/storage-movements', permission: 'storageMovement.read', status: 200, request: get('/api/v1/storage-movements') },
   {
-    method: 'POST', route: '/api/v1/storage-movements/:id/void', permission: 'storageMovement.void', status: 200, writes: true,
-    request: async () => ({ method: 'POST', url: `/api/v1/storage-movements/${await freshRecordOfA('storage-movements')}/void`, payload: { reason: '录入错误' } }),
+    method: 'POST',
+    route: '/api/v1/storage-movements/:id/void',
+    permission: 'storageMovement.void',
+    status: 200,
+    writes: true,
+    request: async () => ({
+      method: 'POST',
+      url: `/api/v1/storage-movements/${await freshRecordOfA('storage-movements')}/void`,
+      payload: { reason: '录入错误' },
+    }),
     check: (res) => expect(res.body.voided).toBe(true),
   },
 
   // carrier-volumes.routes.ts
   {
-    method: 'PUT', route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date', permission: 'carrierCell.report', status: 200, writes: true,
+    method: 'PUT',
+    route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date',
+    permission: 'carrierCell.report',
+    status: 200,
+    writes: true,
     request: () => ({ method: 'PUT', url: cellUrl('ems'), payload: { parcels: 1000 + ++counter } }),
     check: (res) => expect(res.body.changed).toBe(true),
   },
   {
-    method: 'GET', route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date/history', permission: 'carrierCell.read', status: 200,
+    method: 'GET',
+    route: '/api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date/history',
+    permission: 'carrierCell.read',
+    status: 200,
     request: get(`${cellUrl('ems')}/history`),
   },
   {
-    method: 'POST', route: '/api/v1/carrier-volumes/batch', permission: 'carrierCell.report', status: 200, writes: true,
+    method: 'POST',
+    route: '/api/v1/carrier-volumes/batch',
+    permission: 'carrierCell.report',
+    status: 200,
+    writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/batch', payload: { items: [volume('ems')] } }),
     check: (res) => expect(res.body.summary).toEqual({ revised: 1, unchanged: 0, invalid: 0 }),
   },
   {
-    method: 'GET', route: '/api/v1/carrier-volumes', permission: 'carrierCell.read', status: 200, request: get(`/api/v1/carrier-volumes?date=${CELL_DATE}`),
+    method: 'GET',
+    route: '/api/v1/carrier-volumes',
+    permission: 'carrierCell.read',
+    status: 200,
+    request: get(`/api/v1/carrier-volumes?date=${CELL_DATE}`),
     check: (res, who) => expect(res.body.items.every((c: any) => who !== 'carrier' || c.carrierCode === 'ems')).toBe(true),
   },
   {
-    method: 'GET', route: '/api/v1/carrier-volumes/template.csv', permission: 'carrierCell.report', status: 200, request: get('/api/v1/carrier-volumes/template.csv'),
+    method: 'GET',
+    route: '/api/v1/carrier-volumes/template.csv',
+    permission: 'carrierCell.report',
+    status: 200,
+    request: get('/api/v1/carrier-volumes/template.csv'),
     check: (res) => expect(res.raw!.headers['content-type']).toBe('text/csv; charset=utf-8'),
   },
   {
-    method: 'POST', route: '/api/v1/carrier-volumes/import', permission: 'carrierCell.report', status: 200, writes: true,
+    method: 'POST',
+    route: '/api/v1/carrier-volumes/import',
+    permission: 'carrierCell.report',
+    status: 200,
+    writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/import', payload: carrierImport('ems') }),
     check: (res) => expect(res.body).toMatchObject({ ok: true, dryRun: false, summary: { cells: 1, changed: 1 } }),
   },
@@ -386,68 +567,146 @@ const ROWS: Row[] = [
   // briefings.routes.ts: the leading group's documents, officials and admins only
   { method: 'GET', route: '/api/v1/briefings', permission: 'briefing.read', status: 200, request: get('/api/v1/briefings') },
   {
-    method: 'POST', route: '/api/v1/briefings', permission: 'briefing.issue', status: 201, writes: true,
+    method: 'POST',
+    route: '/api/v1/briefings',
+    permission: 'briefing.issue',
+    status: 201,
+    writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/briefings', payload: { projectIds: [fx.project], problems: '无', nextSteps: '无', recipients: {} } }),
     check: (res) => expect(res.body).toMatchObject({ year: 2026, number: expect.any(Number), language: 'zh' }),
   },
   {
-    method: 'GET', route: '/api/v1/briefings/preview.pdf', permission: 'briefing.issue', status: 200, request: get('/api/v1/briefings/preview.pdf'),
+    method: 'GET',
+    route: '/api/v1/briefings/preview.pdf',
+    permission: 'briefing.issue',
+    status: 200,
+    request: get('/api/v1/briefings/preview.pdf'),
     check: (res) => expect(res.raw!.headers['content-type']).toBe('application/pdf'),
   },
   {
-    method: 'GET', route: '/api/v1/briefings/:id.pdf', permission: 'briefing.read', status: 200, request: () => ({ method: 'GET', url: `/api/v1/briefings/${fx.briefing}.pdf` }),
+    method: 'GET',
+    route: '/api/v1/briefings/:id.pdf',
+    permission: 'briefing.read',
+    status: 200,
+    request: () => ({ method: 'GET', url: `/api/v1/briefings/${fx.briefing}.pdf` }),
     check: (res) => expect(res.raw!.headers.etag).toMatch(/^"[0-9a-f]{64}"$/),
   },
 
   // network.routes.ts: every role reads the network and its coverage; only an admin changes them
   { method: 'GET', route: '/api/v1/villages', permission: 'network.read', status: 200, request: get(`/api/v1/villages?townCode=${NETWORK_TOWN}`) },
   {
-    method: 'POST', route: '/api/v1/villages', permission: 'network.write', status: 201, writes: true,
+    method: 'POST',
+    route: '/api/v1/villages',
+    permission: 'network.write',
+    status: 201,
+    writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/villages', payload: freshVillage() }),
     check: (res) => expect(res.body).toMatchObject({ townCode: NETWORK_TOWN, version: 1 }),
   },
   {
-    method: 'POST', route: '/api/v1/villages/import', permission: 'network.write', status: 200, writes: true,
-    request: () => ({ method: 'POST', url: '/api/v1/villages/import', payload: villageImport() }), check: importedOne,
+    method: 'POST',
+    route: '/api/v1/villages/import',
+    permission: 'network.write',
+    status: 200,
+    writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/villages/import', payload: villageImport() }),
+    check: importedOne,
   },
   {
-    method: 'GET', route: '/api/v1/villages/:id', permission: 'network.read', status: 200, request: () => get(`/api/v1/villages/${fx.village}`)(),
+    method: 'GET',
+    route: '/api/v1/villages/:id',
+    permission: 'network.read',
+    status: 200,
+    request: () => get(`/api/v1/villages/${fx.village}`)(),
     check: (res) => expect(res.body.id).toBe(fx.village),
   },
   {
-    method: 'PATCH', route: '/api/v1/villages/:id', permission: 'network.write', status: 200, writes: true,
+    method: 'PATCH',
+    route: '/api/v1/villages/:id',
+    permission: 'network.write',
+    status: 200,
+    writes: true,
     request: () => ({ method: 'PATCH', url: `/api/v1/villages/${fx.village}`, payload: { notes: `矩阵备注 ${uid()}` } }),
     check: (res) => expect(res.body).toMatchObject({ id: fx.village, version: expect.any(Number) }),
   },
-  { method: 'GET', route: '/api/v1/villages/:id/history', permission: 'network.read', status: 200, request: () => get(`/api/v1/villages/${fx.village}/history`)() },
+  {
+    method: 'GET',
+    route: '/api/v1/villages/:id/history',
+    permission: 'network.read',
+    status: 200,
+    request: () => get(`/api/v1/villages/${fx.village}/history`)(),
+  },
   { method: 'GET', route: '/api/v1/service-points', permission: 'network.read', status: 200, request: get(`/api/v1/service-points?townCode=${NETWORK_TOWN}`) },
   {
-    method: 'POST', route: '/api/v1/service-points', permission: 'network.write', status: 201, writes: true,
+    method: 'POST',
+    route: '/api/v1/service-points',
+    permission: 'network.write',
+    status: 201,
+    writes: true,
     request: () => ({ method: 'POST', url: '/api/v1/service-points', payload: freshStation() }),
     check: (res) => expect(res.body).toMatchObject({ version: 1, villageIds: [fx.village] }),
   },
   {
-    method: 'POST', route: '/api/v1/service-points/import', permission: 'network.write', status: 200, writes: true,
-    request: () => ({ method: 'POST', url: '/api/v1/service-points/import', payload: stationImport() }), check: importedOne,
+    method: 'POST',
+    route: '/api/v1/service-points/import',
+    permission: 'network.write',
+    status: 200,
+    writes: true,
+    request: () => ({ method: 'POST', url: '/api/v1/service-points/import', payload: stationImport() }),
+    check: importedOne,
   },
   {
-    method: 'GET', route: '/api/v1/service-points/:id', permission: 'network.read', status: 200, request: () => get(`/api/v1/service-points/${fx.servicePoint}`)(),
+    method: 'GET',
+    route: '/api/v1/service-points/:id',
+    permission: 'network.read',
+    status: 200,
+    request: () => get(`/api/v1/service-points/${fx.servicePoint}`)(),
     check: (res) => expect(res.body.id).toBe(fx.servicePoint),
   },
   {
-    method: 'PATCH', route: '/api/v1/service-points/:id', permission: 'network.write', status: 200, writes: true,
+    method: 'PATCH',
+    route: '/api/v1/service-points/:id',
+    permission: 'network.write',
+    status: 200,
+    writes: true,
     request: () => ({ method: 'PATCH', url: `/api/v1/service-points/${fx.servicePoint}`, payload: { notes: `矩阵备注 ${uid()}` } }),
     check: (res) => expect(res.body).toMatchObject({ id: fx.servicePoint, villageIds: [fx.village] }),
   },
-  { method: 'GET', route: '/api/v1/service-points/:id/history', permission: 'network.read', status: 200, request: () => get(`/api/v1/service-points/${fx.servicePoint}/history`)() },
+  {
+    method: 'GET',
+    route: '/api/v1/service-points/:id/history',
+    permission: 'network.read',
+    status: 200,
+    request: () => get(`/api/v1/service-points/${fx.servicePoint}/history`)(),
+  },
   { method: 'GET', route: '/api/v1/coverage', permission: 'network.read', status: 200, request: get('/api/v1/coverage?date=2021-06-01') },
-  { method: 'GET', route: '/api/v1/coverage/series', permission: 'network.read', status: 200, request: get('/api/v1/coverage/series?from=2021-01-01&to=2021-06-30') },
-  { method: 'GET', route: '/api/v1/coverage/villages', permission: 'network.read', status: 200, request: get(`/api/v1/coverage/villages?townCode=${NETWORK_TOWN}&date=2021-06-01`) },
+  {
+    method: 'GET',
+    route: '/api/v1/coverage/series',
+    permission: 'network.read',
+    status: 200,
+    request: get('/api/v1/coverage/series?from=2021-01-01&to=2021-06-30'),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/coverage/villages',
+    permission: 'network.read',
+    status: 200,
+    request: get(`/api/v1/coverage/villages?townCode=${NETWORK_TOWN}&date=2021-06-01`),
+  },
   { method: 'GET', route: '/api/v1/coverage/targets', permission: 'network.read', status: 200, request: get('/api/v1/coverage/targets') },
   {
-    method: 'PUT', route: '/api/v1/coverage/targets', permission: 'network.write', status: 200, writes: true,
+    method: 'PUT',
+    route: '/api/v1/coverage/targets',
+    permission: 'network.write',
+    status: 200,
+    writes: true,
     request: () => ({ method: 'PUT', url: '/api/v1/coverage/targets', payload: targets() }),
-    check: (res) => expect(res.body.items.map((x: any) => [x.by, x.rate])).toEqual([['2020-12-31', 0.8], ['2021-12-31', 1]]),
+    check: (res) =>
+      expect(res.body.items.map((x: any) => [x.by, x.rate])).toEqual([
+        ['2020-12-31', 0.8],
+        ['2021-12-31', 1],
+      ]),
   },
 
   // plugins/live.ts
@@ -486,7 +745,11 @@ function servedRoutes(): string[] {
     stack.length = m[1].length / 4;
     stack.push(m[2]);
     const path = stack.join('');
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) out.push(keyOf(method, path));
+    for (const method of (m[3] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean))
+      out.push(keyOf(method, path));
   }
   return out;
 }
@@ -499,7 +762,8 @@ beforeAll(async () => {
   fx.coopB = await createCooperative(t.app, { name: `合作社B-${uid()}` });
   const facility = async (operatorCooperativeId?: string) => {
     const res = await send(t.app, {
-      method: 'POST', url: '/api/v1/storage-facilities',
+      method: 'POST',
+      url: '/api/v1/storage-facilities',
       payload: { name: `冷库-${uid()}`, townCode: TOWNS.yanya, kind: 'cold', ...(operatorCooperativeId ? { operatorCooperativeId } : {}) },
     });
     expect(res.status).toBe(201);
@@ -509,7 +773,11 @@ beforeAll(async () => {
   fx.facilityB = await facility(fx.coopB);
   fx.facilityCounty = await facility();
   fx.project = await createProject(t.app);
-  const briefing = await send(t.app, { method: 'POST', url: '/api/v1/briefings', payload: { projectIds: [fx.project], problems: '无', nextSteps: '无', recipients: {} } });
+  const briefing = await send(t.app, {
+    method: 'POST',
+    url: '/api/v1/briefings',
+    payload: { projectIds: [fx.project], problems: '无', nextSteps: '无', recipients: {} },
+  });
   expect(briefing.status).toBe(201);
   fx.briefing = briefing.body.id;
   const a = pickup(fx.coopA, { carrierCode: 'ems' });
@@ -550,9 +818,7 @@ describe('the matrix covers every route', () => {
 
   it('has a row for every operation in the OpenAPI document, and only public pages and websockets besides', async () => {
     const doc = (await send(t.server, { method: 'GET', url: '/api/v1/openapi.json' })).body as { paths: Record<string, Record<string, unknown>> };
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.keys(ops).map((method) => keyOf(method, path.replace(/\{(\w+)\}/g, ':$1'))),
-    );
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => keyOf(method, path.replace(/\{(\w+)\}/g, ':$1'))));
     expect(documented.length).toBeGreaterThan(25);
     expect(tableKeys).toEqual(expect.arrayContaining(documented));
     const undocumented = ROWS.filter((r) => !documented.includes(keyOf(r.method, r.route)));
@@ -560,20 +826,34 @@ describe('the matrix covers every route', () => {
     expect(undocumented.every((r) => r.permission === 'public' || r.websocket)).toBe(true);
     expect(undocumented.map((r) => keyOf(r.method, r.route)).sort()).toEqual(
       [
-        'GET /api/v1/live', 'GET /', 'GET /api/v1/openapi.json', 'GET /api/v1/docs', 'GET /api/v1/docs/json', 'GET /api/v1/docs/yaml',
-        'GET /api/v1/docs/static/index.html', 'GET /api/v1/docs/static/swagger-initializer.js', 'GET /api/v1/docs/static/*',
+        'GET /api/v1/live',
+        'GET /',
+        'GET /api/v1/openapi.json',
+        'GET /api/v1/docs',
+        'GET /api/v1/docs/json',
+        'GET /api/v1/docs/yaml',
+        'GET /api/v1/docs/static/index.html',
+        'GET /api/v1/docs/static/swagger-initializer.js',
+        'GET /api/v1/docs/static/*',
       ].sort(),
     );
   });
 
   it('has a row for every route the app serves (HEAD mirrors GET and is checked below)', () => {
-    for (const r of ROWS) expect({ key: keyOf(r.method, r.route), served: t.server.hasRoute({ method: r.method, url: r.route }) }).toEqual({ key: keyOf(r.method, r.route), served: true });
+    for (const r of ROWS)
+      expect({ key: keyOf(r.method, r.route), served: t.server.hasRoute({ method: r.method, url: r.route }) }).toEqual({
+        key: keyOf(r.method, r.route),
+        served: true,
+      });
     const served = servedRoutes();
     expect(served.length).toBeGreaterThan(ROWS.length);
     expect(served.filter((k) => !k.startsWith('HEAD ')).sort()).toEqual([...tableKeys].sort());
-    expect(served.filter((k) => k.startsWith('HEAD ')).map((k) => k.replace(/^HEAD/, 'GET')).sort()).toEqual(
-      tableKeys.filter((k) => k.startsWith('GET ')).sort(),
-    );
+    expect(
+      served
+        .filter((k) => k.startsWith('HEAD '))
+        .map((k) => k.replace(/^HEAD/, 'GET'))
+        .sort(),
+    ).toEqual(tableKeys.filter((k) => k.startsWith('GET ')).sort());
   });
 
   // What each route declared when it was registered (server/http/plugins/auth.ts records it).
@@ -660,19 +940,34 @@ describe('scope: what a caller may touch of the data', () => {
 
   const CASES: Case[] = [
     {
-      name: 'cooperative A records a pickup for cooperative B', who: 'coopA', control: 'coopB', controlStatus: 201,
-      request: () => ({ method: 'POST', url: '/api/v1/pickups', payload: pickup(fx.coopB) }), expect: forbidden('cooperativeId'),
+      name: 'cooperative A records a pickup for cooperative B',
+      who: 'coopA',
+      control: 'coopB',
+      controlStatus: 201,
+      request: () => ({ method: 'POST', url: '/api/v1/pickups', payload: pickup(fx.coopB) }),
+      expect: forbidden('cooperativeId'),
     },
     {
-      name: 'cooperative A records a packaging run for cooperative B', who: 'coopA', control: 'coopB', controlStatus: 201,
-      request: () => ({ method: 'POST', url: '/api/v1/packaging-runs', payload: packagingRun(fx.coopB) }), expect: forbidden('cooperativeId'),
+      name: 'cooperative A records a packaging run for cooperative B',
+      who: 'coopA',
+      control: 'coopB',
+      controlStatus: 201,
+      request: () => ({ method: 'POST', url: '/api/v1/packaging-runs', payload: packagingRun(fx.coopB) }),
+      expect: forbidden('cooperativeId'),
     },
     {
-      name: 'cooperative A sends a batch item for cooperative B', who: 'coopA', control: 'coopB', controlStatus: 200,
-      request: () => ({ method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopB)] } }), expect: invalidItem('items.0.cooperativeId'),
+      name: 'cooperative A sends a batch item for cooperative B',
+      who: 'coopA',
+      control: 'coopB',
+      controlStatus: 200,
+      request: () => ({ method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopB)] } }),
+      expect: invalidItem('items.0.cooperativeId'),
     },
     {
-      name: "cooperative A imports a file with cooperative B's pickup", who: 'coopA', control: 'coopB', controlStatus: 200,
+      name: "cooperative A imports a file with cooperative B's pickup",
+      who: 'coopA',
+      control: 'coopB',
+      controlStatus: 200,
       request: () => pickupFile(fx.coopB),
       expect: (res) => {
         expect(res.status).toBe(403);
@@ -681,16 +976,26 @@ describe('scope: what a caller may touch of the data', () => {
       },
     },
     {
-      name: "cooperative A voids cooperative B's pickup (as if it did not exist)", who: 'coopA', control: 'coopB', controlStatus: 200,
+      name: "cooperative A voids cooperative B's pickup (as if it did not exist)",
+      who: 'coopA',
+      control: 'coopB',
+      controlStatus: 200,
       request: async () => ({ method: 'POST', url: `/api/v1/pickups/${await freshPickupOfB()}/void`, payload: { reason: '不是我们的' } }),
       expect: (res) => expectError(res, 404, 'NOT_FOUND'),
     },
     {
-      name: 'cooperative A moves fruit into a store run by B', who: 'coopA', control: 'coopB', controlStatus: 201,
-      request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityB) }), expect: forbidden('facilityId'),
+      name: 'cooperative A moves fruit into a store run by B',
+      who: 'coopA',
+      control: 'coopB',
+      controlStatus: 201,
+      request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityB) }),
+      expect: forbidden('facilityId'),
     },
     {
-      name: "cooperative A voids cooperative B's packaging run (as if it did not exist)", who: 'coopA', control: 'coopB', controlStatus: 200,
+      name: "cooperative A voids cooperative B's packaging run (as if it did not exist)",
+      who: 'coopA',
+      control: 'coopB',
+      controlStatus: 200,
       request: async () => {
         const run = packagingRun(fx.coopB);
         expect((await send(clients.admin, { method: 'POST', url: '/api/v1/packaging-runs', payload: run })).status).toBe(201);
@@ -699,7 +1004,10 @@ describe('scope: what a caller may touch of the data', () => {
       expect: (res) => expectError(res, 404, 'NOT_FOUND'),
     },
     {
-      name: 'cooperative A voids a movement in a store run by B (as if it did not exist)', who: 'coopA', control: 'coopB', controlStatus: 200,
+      name: 'cooperative A voids a movement in a store run by B (as if it did not exist)',
+      who: 'coopA',
+      control: 'coopB',
+      controlStatus: 200,
       request: async () => {
         const m = movement(fx.facilityB);
         expect((await send(clients.admin, { method: 'POST', url: '/api/v1/storage-movements', payload: m })).status).toBe(201);
@@ -708,23 +1016,42 @@ describe('scope: what a caller may touch of the data', () => {
       expect: (res) => expectError(res, 404, 'NOT_FOUND'),
     },
     {
-      name: 'cooperative A takes fruit out of a store run by B', who: 'coopA', control: 'coopB', controlStatus: 201,
-      request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityB, 'out') }), expect: forbidden('facilityId'),
+      name: 'cooperative A takes fruit out of a store run by B',
+      who: 'coopA',
+      control: 'coopB',
+      controlStatus: 201,
+      request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityB, 'out') }),
+      expect: forbidden('facilityId'),
     },
     {
-      name: 'cooperative A moves fruit into a store run by no cooperative', who: 'coopA', control: 'admin', controlStatus: 201,
-      request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityCounty) }), expect: forbidden('facilityId'),
+      name: 'cooperative A moves fruit into a store run by no cooperative',
+      who: 'coopA',
+      control: 'admin',
+      controlStatus: 201,
+      request: () => ({ method: 'POST', url: '/api/v1/storage-movements', payload: movement(fx.facilityCounty) }),
+      expect: forbidden('facilityId'),
     },
     {
-      name: "carrier ems reports sf's figure", who: 'carrier', control: 'sf', controlStatus: 200,
-      request: () => ({ method: 'PUT', url: cellUrl('sf'), payload: { parcels: 1000 + ++counter } }), expect: forbidden('carrierCode'),
+      name: "carrier ems reports sf's figure",
+      who: 'carrier',
+      control: 'sf',
+      controlStatus: 200,
+      request: () => ({ method: 'PUT', url: cellUrl('sf'), payload: { parcels: 1000 + ++counter } }),
+      expect: forbidden('carrierCode'),
     },
     {
-      name: 'carrier ems sends a batch item for sf', who: 'carrier', control: 'sf', controlStatus: 200,
-      request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/batch', payload: { items: [volume('sf')] } }), expect: invalidItem('items.0.carrierCode'),
+      name: 'carrier ems sends a batch item for sf',
+      who: 'carrier',
+      control: 'sf',
+      controlStatus: 200,
+      request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/batch', payload: { items: [volume('sf')] } }),
+      expect: invalidItem('items.0.carrierCode'),
     },
     {
-      name: "carrier ems imports a file of sf's figures", who: 'carrier', control: 'sf', controlStatus: 200,
+      name: "carrier ems imports a file of sf's figures",
+      who: 'carrier',
+      control: 'sf',
+      controlStatus: 200,
       request: () => ({ method: 'POST', url: '/api/v1/carrier-volumes/import', payload: carrierImport('sf') }),
       expect: (res) => {
         expect(res.status).toBe(400);
@@ -732,25 +1059,43 @@ describe('scope: what a caller may touch of the data', () => {
       },
     },
     {
-      name: "carrier ems reads sf's figures for a day", who: 'carrier', control: 'admin', controlStatus: 200,
-      request: get(`/api/v1/carrier-volumes?date=${CELL_DATE}&carrierCode=sf`), expect: forbidden('carrierCode'),
+      name: "carrier ems reads sf's figures for a day",
+      who: 'carrier',
+      control: 'admin',
+      controlStatus: 200,
+      request: get(`/api/v1/carrier-volumes?date=${CELL_DATE}&carrierCode=sf`),
+      expect: forbidden('carrierCode'),
     },
     {
-      name: "carrier ems reads the revisions of sf's cell", who: 'carrier', control: 'sf', controlStatus: 200,
-      request: get(`${cellUrl('sf')}/history`), expect: forbidden('carrierCode'),
+      name: "carrier ems reads the revisions of sf's cell",
+      who: 'carrier',
+      control: 'sf',
+      controlStatus: 200,
+      request: get(`${cellUrl('sf')}/history`),
+      expect: forbidden('carrierCode'),
     },
     // A cooperative records pickups in its own cooperative's town only, however it sends them.
     {
-      name: 'cooperative A records a pickup in another town', who: 'coopA', control: 'admin', controlStatus: 201,
-      request: () => ({ method: 'POST', url: '/api/v1/pickups', payload: pickup(fx.coopA, { townCode: TOWNS.dongli }) }), expect: forbidden('townCode'),
+      name: 'cooperative A records a pickup in another town',
+      who: 'coopA',
+      control: 'admin',
+      controlStatus: 201,
+      request: () => ({ method: 'POST', url: '/api/v1/pickups', payload: pickup(fx.coopA, { townCode: TOWNS.dongli }) }),
+      expect: forbidden('townCode'),
     },
     {
-      name: 'cooperative A sends a batch item in another town', who: 'coopA', control: 'admin', controlStatus: 200,
+      name: 'cooperative A sends a batch item in another town',
+      who: 'coopA',
+      control: 'admin',
+      controlStatus: 200,
       request: () => ({ method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopA, { townCode: TOWNS.dongli })] } }),
       expect: invalidItem('items.0.townCode'),
     },
     {
-      name: 'cooperative A imports a file with a pickup in another town', who: 'coopA', control: 'admin', controlStatus: 200,
+      name: 'cooperative A imports a file with a pickup in another town',
+      who: 'coopA',
+      control: 'admin',
+      controlStatus: 200,
       request: () => pickupFile(fx.coopA, { townCode: TOWNS.dongli }),
       expect: (res) => {
         expect(res.status).toBe(403);
@@ -761,23 +1106,38 @@ describe('scope: what a caller may touch of the data', () => {
     // An official watches; it writes nothing to the ledger. Every ledger write route of the matrix,
     // with the request the matrix sends there (which succeeds for an admin).
     ...LEDGER_WRITES.map((row) => ({
-      name: `official ${row.method} ${row.route}`, who: 'official' as const, control: 'admin' as const, controlStatus: row.status,
-      request: () => row.request('official'), expect: officialRefused,
+      name: `official ${row.method} ${row.route}`,
+      who: 'official' as const,
+      control: 'admin' as const,
+      controlStatus: row.status,
+      request: () => row.request('official'),
+      expect: officialRefused,
     })),
     // Nor does it change the network's register or the coverage targets: the administrators keep them.
     ...NETWORK_WRITES.map((row) => ({
-      name: `official ${row.method} ${row.route}`, who: 'official' as const, control: 'admin' as const, controlStatus: row.status,
-      request: () => row.request('official'), expect: officialRefused,
+      name: `official ${row.method} ${row.route}`,
+      who: 'official' as const,
+      control: 'admin' as const,
+      controlStatus: row.status,
+      request: () => row.request('official'),
+      expect: officialRefused,
     })),
   ];
 
   it('has an official case for each of the ledger write routes', () => {
     expect(LEDGER_WRITES.map((r) => keyOf(r.method, r.route)).sort()).toEqual(
       [
-        'POST /api/v1/pickups', 'POST /api/v1/pickups/batch', 'POST /api/v1/pickups/import', 'POST /api/v1/pickups/:id/void', 'POST /api/v1/packaging-runs',
-        'POST /api/v1/storage-movements', 'PUT /api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date', 'POST /api/v1/carrier-volumes/batch',
+        'POST /api/v1/pickups',
+        'POST /api/v1/pickups/batch',
+        'POST /api/v1/pickups/import',
+        'POST /api/v1/pickups/:id/void',
+        'POST /api/v1/packaging-runs',
+        'POST /api/v1/storage-movements',
+        'PUT /api/v1/carrier-volumes/:carrierCode/:townCode/:productCode/:date',
+        'POST /api/v1/carrier-volumes/batch',
         'POST /api/v1/carrier-volumes/import',
-        'POST /api/v1/packaging-runs/:id/void', 'POST /api/v1/storage-movements/:id/void',
+        'POST /api/v1/packaging-runs/:id/void',
+        'POST /api/v1/storage-movements/:id/void',
       ].sort(),
     );
   });
@@ -785,8 +1145,13 @@ describe('scope: what a caller may touch of the data', () => {
   it('has an official case for each of the seven network write routes, all admin-only', () => {
     expect(NETWORK_WRITES.map((r) => keyOf(r.method, r.route)).sort()).toEqual(
       [
-        'POST /api/v1/villages', 'POST /api/v1/villages/import', 'PATCH /api/v1/villages/:id', 'POST /api/v1/service-points',
-        'POST /api/v1/service-points/import', 'PATCH /api/v1/service-points/:id', 'PUT /api/v1/coverage/targets',
+        'POST /api/v1/villages',
+        'POST /api/v1/villages/import',
+        'PATCH /api/v1/villages/:id',
+        'POST /api/v1/service-points',
+        'POST /api/v1/service-points/import',
+        'PATCH /api/v1/service-points/:id',
+        'PUT /api/v1/coverage/targets',
       ].sort(),
     );
     expect(NETWORK_WRITES.every((r) => rolesOf(r) !== 'public' && (rolesOf(r) as readonly Role[]).join() === 'admin' && r.writes)).toBe(true);
@@ -796,9 +1161,13 @@ describe('scope: what a caller may touch of the data', () => {
     const req = await c.request();
     c.expect(await sendUnchanged(clients[c.who], req));
     const control = await send(controls[c.control], req);
-    expect({ status: control.status, body: control.status === c.controlStatus ? undefined : control.body }).toEqual({ status: c.controlStatus, body: undefined });
+    expect({ status: control.status, body: control.status === c.controlStatus ? undefined : control.body }).toEqual({
+      status: c.controlStatus,
+      body: undefined,
+    });
     if (control.body?.summary && 'invalid' in control.body.summary) expect(control.body.summary.invalid).toBe(0);
-    if (control.body?.importId !== undefined) expect(control.body).toMatchObject({ ok: true, summary: 'created' in control.body.summary ? { created: 1 } : { cells: 1 } });
+    if (control.body?.importId !== undefined)
+      expect(control.body).toMatchObject({ ok: true, summary: 'created' in control.body.summary ? { created: 1 } : { cells: 1 } });
     if (req.url.endsWith('/void')) expect(control.body.voided).toBe(true);
   });
 
@@ -814,7 +1183,11 @@ describe('scope: what a caller may touch of the data', () => {
   });
 
   it("does not show cooperative B's pickup to cooperative A through a batch that reuses its id", async () => {
-    const res = await sendUnchanged(clients.coopA, { method: 'POST', url: '/api/v1/pickups/batch', payload: { items: [pickup(fx.coopA, { id: fx.pickupB })] } });
+    const res = await sendUnchanged(clients.coopA, {
+      method: 'POST',
+      url: '/api/v1/pickups/batch',
+      payload: { items: [pickup(fx.coopA, { id: fx.pickupB })] },
+    });
     expect(res.status).toBe(200);
     expect(res.body.results[0]).toMatchObject({ index: 0, id: fx.pickupB, status: 'conflict' });
     expect(res.body.results[0].pickup).toBeUndefined();
@@ -876,7 +1249,10 @@ describe('scope: what a caller may touch of the data', () => {
     beforeAll(async () => {
       const items = ['ems', 'sf'].map((carrierCode) => pickup(fx.coopA, { townCode: town, carrierCode, parcels: 50, pickedUpAt: `${date}T02:00:00Z` }));
       expect((await send(t.app, { method: 'POST', url: '/api/v1/pickups/batch', payload: { items } })).body.summary.created).toBe(2);
-      for (const [carrier, parcels] of [['ems', 10], ['sf', 20]] as const) {
+      for (const [carrier, parcels] of [
+        ['ems', 10],
+        ['sf', 20],
+      ] as const) {
         const url = `/api/v1/carrier-volumes/${carrier}/${town}/apple/${date}`;
         expect((await send(t.app, { method: 'PUT', url, payload: { parcels } })).status).toBe(200);
       }
@@ -884,9 +1260,19 @@ describe('scope: what a caller may touch of the data', () => {
     const cells = async (client: Injector) => {
       const res = await send(client, { method: 'GET', url: `/api/v1/reconciliation?projectId=${fx.project}` });
       expect(res.status).toBe(200);
-      return (res.body.items as { date: string; townCode: string; carrierCode: string; reportedParcels: number }[]).filter((c) => c.date === date && c.townCode === town);
+      return (res.body.items as { date: string; townCode: string; carrierCode: string; reportedParcels: number }[]).filter(
+        (c) => c.date === date && c.townCode === town,
+      );
     };
-    const flagged = (carrierCode: string, reportedParcels: number) => ({ date, townCode: town, carrierCode, productCode: 'apple', loggedParcels: 50, reportedParcels, difference: 50 - reportedParcels });
+    const flagged = (carrierCode: string, reportedParcels: number) => ({
+      date,
+      townCode: town,
+      carrierCode,
+      productCode: 'apple',
+      loggedParcels: 50,
+      reportedParcels,
+      difference: 50 - reportedParcels,
+    });
 
     it("shows the county every carrier's cells", async () => {
       expect(await cells(clients.admin)).toEqual([flagged('ems', 10), flagged('sf', 20)]);
@@ -955,7 +1341,8 @@ describe('credentials', () => {
     beforeAll(async () => {
       username = `coop-a-${uid()}`;
       const res = await send(clients.admin, {
-        method: 'POST', url: '/api/v1/users',
+        method: 'POST',
+        url: '/api/v1/users',
         payload: { username, displayName: '合作社A 录入员', password: PASSWORD, role: 'cooperative', organization: fx.coopA },
       });
       expect(res.status).toBe(201);
@@ -969,7 +1356,13 @@ describe('credentials', () => {
       expect(me.body).toMatchObject({ kind: 'user', username, role: 'cooperative', cooperativeId: fx.coopA, csrfToken: s.csrf });
 
       const other = await login(); // another session of the same user: its CSRF token is not this one's
-      const missingOrWrong: Record<string, string>[] = [{}, { 'x-csrf-token': '' }, { 'x-csrf-token': 'wrong' }, { 'x-csrf-token': other.csrf }, { 'x-csrf-token': s.secret }];
+      const missingOrWrong: Record<string, string>[] = [
+        {},
+        { 'x-csrf-token': '' },
+        { 'x-csrf-token': 'wrong' },
+        { 'x-csrf-token': other.csrf },
+        { 'x-csrf-token': s.secret },
+      ];
       for (const headers of missingOrWrong) {
         for (const req of [
           write(),
@@ -989,7 +1382,12 @@ describe('credentials', () => {
       const ok = await send(t.server, { method: 'POST', url: '/api/v1/pickups', payload: p, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
       expect(ok.status).toBe(201);
       expect(ok.body.recordedBy).toBe(`user:${username}`);
-      const voided = await send(t.server, { method: 'POST', url: `/api/v1/pickups/${p.id}/void`, payload: { reason: '录错了' }, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+      const voided = await send(t.server, {
+        method: 'POST',
+        url: `/api/v1/pickups/${p.id}/void`,
+        payload: { reason: '录错了' },
+        headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+      });
       expect(voided.status).toBe(200);
       expect(voided.body.voided).toBe(true);
     });
@@ -1000,7 +1398,8 @@ describe('credentials', () => {
       expectError(await sendUnchanged(t.server, { ...write(), payload: pickup(fx.coopB), headers }), 403, 'FORBIDDEN');
       expectError(
         await sendUnchanged(t.server, { method: 'POST', url: '/api/v1/cooperatives', payload: { name: `合作社-${uid()}`, townCode: TOWNS.yanya }, headers }),
-        403, 'FORBIDDEN',
+        403,
+        'FORBIDDEN',
       );
     });
 

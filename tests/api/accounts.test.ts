@@ -143,12 +143,22 @@ describe('users', () => {
     expect(short.body.error.issues[0].path).toBe('password');
     const noOrg = await post(t.app, '/api/v1/users', { username: 'coop-noorg', displayName: 'x', password: PASSWORD, role: 'cooperative' });
     expect(noOrg.body.error.issues[0].path).toBe('organization');
-    const badOrg = await post(t.app, '/api/v1/users', { username: 'coop-bad', displayName: 'x', password: PASSWORD, role: 'cooperative', organization: randomUUID() });
+    const badOrg = await post(t.app, '/api/v1/users', {
+      username: 'coop-bad',
+      displayName: 'x',
+      password: PASSWORD,
+      role: 'cooperative',
+      organization: randomUUID(),
+    });
     expect(badOrg.body.error.issues[0]).toEqual({ path: 'organization', message: 'unknown cooperative' });
     const carrier = await post(t.app, '/api/v1/users', { username: 'carrier-dhl', displayName: 'x', password: PASSWORD, role: 'carrier', organization: 'dhl' });
     expectError(carrier, 400, 'VALIDATION');
     const { username } = await createUser('official');
-    expectError(await post(t.app, '/api/v1/users', { username: username.toUpperCase(), displayName: 'x', password: PASSWORD, role: 'official' }), 409, 'CONFLICT');
+    expectError(
+      await post(t.app, '/api/v1/users', { username: username.toUpperCase(), displayName: 'x', password: PASSWORD, role: 'official' }),
+      409,
+      'CONFLICT',
+    );
     const list = await get(t.app, '/api/v1/users');
     expect(list.body.items.some((u: any) => u.username === username)).toBe(true);
     expect(JSON.stringify(list.body)).not.toMatch(/argon2|password/i);
@@ -216,7 +226,13 @@ describe('audit trail', () => {
     await post(coopClient, '/api/v1/pickups/batch', { items: batch });
     await post(coopClient, `/api/v1/pickups/${p.id}/void`, { reason: '录错了' });
     await post(coopClient, '/api/v1/packaging-runs', {
-      id: randomUUID(), cooperativeId: coop, productCode: 'apple', packageType: '5 kg carton', parcels: 10, fruitKg: 50, packedAt: '2026-11-20T01:00:00Z',
+      id: randomUUID(),
+      cooperativeId: coop,
+      productCode: 'apple',
+      packageType: '5 kg carton',
+      parcels: 10,
+      fruitKg: 50,
+      packedAt: '2026-11-20T01:00:00Z',
     });
     await post(carrierClient, `/api/v1/carrier-volumes/sf/${TOWNS.yanya}/apple/2026-11-10`, { parcels: 7 }, 'PUT');
 

@@ -35,8 +35,18 @@ let projectId: string;
 let before: { counts: Record<string, number>; progress: unknown };
 
 const TABLES = [
-  'cooperatives', 'pickups', 'pickup_reversals', 'carrier_volume_revisions', 'storage_facilities', 'storage_movements',
-  'volume_cells', 'project_rollups', 'storage_stock', 'projects', 'audit_log', 'api_tokens',
+  'cooperatives',
+  'pickups',
+  'pickup_reversals',
+  'carrier_volume_revisions',
+  'storage_facilities',
+  'storage_movements',
+  'volume_cells',
+  'project_rollups',
+  'storage_stock',
+  'projects',
+  'audit_log',
+  'api_tokens',
 ];
 
 async function counts(handle: DbHandle): Promise<Record<string, number>> {
@@ -125,7 +135,10 @@ describe('backup and restore', () => {
     expect((await post(app, cell, { parcels: 130 }, 'PUT')).status).toBe(200);
     const facility = await post(app, '/api/v1/storage-facilities', { name: `冷库-${randomUUID().slice(0, 8)}`, townCode: TOWNS.dongli, kind: 'cold' });
     expect(facility.status).toBe(201);
-    for (const [direction, weightKg] of [['in', 2500], ['out', 800]] as const) {
+    for (const [direction, weightKg] of [
+      ['in', 2500],
+      ['out', 800],
+    ] as const) {
       const m = { id: randomUUID(), facilityId: facility.body.id, productCode: 'apple', direction, weightKg, movedAt: '2026-11-20T09:00:00+08:00' };
       expect((await post(app, '/api/v1/storage-movements', m)).status).toBe(201);
     }

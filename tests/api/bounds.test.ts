@@ -59,8 +59,14 @@ describe('the coverage series', () => {
 
   it('counts arithmetically what it builds (every length, month and day, across year ends and leap days)', () => {
     const cases: [string, string][] = [
-      ['2020-02-28', '2020-03-01'], ['2023-12-31', '2024-01-01'], ['2021-01-15', '2021-01-31'], ['2021-01-31', '2021-01-31'],
-      ['2019-11-30', '2021-02-01'], [EARLIEST_DATE, '1950-12-31'], ['2099-01-01', LATEST_DATE], ['2021-03-02', '2021-03-01'],
+      ['2020-02-28', '2020-03-01'],
+      ['2023-12-31', '2024-01-01'],
+      ['2021-01-15', '2021-01-31'],
+      ['2021-01-31', '2021-01-31'],
+      ['2019-11-30', '2021-02-01'],
+      [EARLIEST_DATE, '1950-12-31'],
+      ['2099-01-01', LATEST_DATE],
+      ['2021-03-02', '2021-03-01'],
     ];
     for (const [from, to] of cases) {
       for (const interval of ['day', 'month'] as const) {
@@ -108,15 +114,25 @@ describe('every date parameter of every route', () => {
   it('refuses a far-future pickup, carrier figure and project period in request bodies', async () => {
     const coop = (await t.app.inject({ method: 'POST', url: '/api/v1/cooperatives', payload: { name: '远期测试合作社', townCode: '370323109' } })).json().id;
     const pickup = await t.app.inject({
-      method: 'POST', url: '/api/v1/pickups',
-      payload: { id: crypto.randomUUID(), cooperativeId: coop, townCode: '370323109', carrierCode: 'ems', productCode: 'apple', parcels: 1, pickedUpAt: '0001-01-01T00:00:00Z' },
+      method: 'POST',
+      url: '/api/v1/pickups',
+      payload: {
+        id: crypto.randomUUID(),
+        cooperativeId: coop,
+        townCode: '370323109',
+        carrierCode: 'ems',
+        productCode: 'apple',
+        parcels: 1,
+        pickedUpAt: '0001-01-01T00:00:00Z',
+      },
     });
     expect(pickup.statusCode).toBe(400);
     expect(pickup.json().error.issues).toEqual([{ path: 'pickedUpAt', message: `must be between ${EARLIEST_DATE} and ${LATEST_DATE}` }]);
     const volume = await t.app.inject({ method: 'PUT', url: '/api/v1/carrier-volumes/ems/370323109/apple/9999-12-31', payload: { parcels: 1 } });
     expect(volume.statusCode).toBe(400);
     const project = await t.app.inject({
-      method: 'POST', url: '/api/v1/projects',
+      method: 'POST',
+      url: '/api/v1/projects',
       payload: { code: 'far-future', name: '远期项目', productCode: 'apple', tier: 'gold', targetParcels: 1, startsOn: '9998-01-01', endsOn: '9999-12-31' },
     });
     expect(project.statusCode).toBe(400);

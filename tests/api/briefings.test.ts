@@ -81,9 +81,16 @@ describe('POST /api/v1/briefings', () => {
     const list = await get(official, '/api/v1/briefings');
     expect(list.body.items).toEqual([
       {
-        id: issued.id, year: 2026, number: 1, title: '沂源县快递进村工程简报', language: 'zh',
-        issuedAt: '2026-11-29T04:00:00.000Z', cutOffAt: '2026-11-29T04:00:00.000Z', issuedBy: 'token:test official',
-        sha256: expect.stringMatching(/^[0-9a-f]{64}$/), sizeBytes: expect.any(Number),
+        id: issued.id,
+        year: 2026,
+        number: 1,
+        title: '沂源县快递进村工程简报',
+        language: 'zh',
+        issuedAt: '2026-11-29T04:00:00.000Z',
+        cutOffAt: '2026-11-29T04:00:00.000Z',
+        issuedBy: 'token:test official',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        sizeBytes: expect.any(Number),
       },
     ]);
     // Subset fonts and compressed charts keep a briefing small enough to mail around.
@@ -134,7 +141,9 @@ describe('POST /api/v1/briefings', () => {
     // Section 二, after the projects' progress and before the parcels by town.
     expect(body).toContain('二、快递进村覆盖情况');
     expect(body.indexOf('二、快递进村覆盖情况')).toBeLessThan(body.indexOf('三、分镇（街道）进展'));
-    expect(body).toContain(flat(`截至2026年11月29日，全县已通快递${formatVillageShare(c.covered, c.denominator, 'zh')}，覆盖率${pct(c.covered, c.denominator)}`));
+    expect(body).toContain(
+      flat(`截至2026年11月29日，全县已通快递${formatVillageShare(c.covered, c.denominator, 'zh')}，覆盖率${pct(c.covered, c.denominator)}`),
+    );
     expect(formatVillageShare(c.covered, c.denominator, 'zh')).toMatch(/^\d+ \/ \d+ 建制村$/);
     expect(body).toContain(`另有${c.coveredByProxy}个建制村由村民代办收投，含代办覆盖率${pct(c.covered + c.coveredByProxy, c.denominator)}`);
     expect(body).toContain(`无数据${c.noData}个`);
@@ -152,7 +161,10 @@ describe('POST /api/v1/briefings', () => {
     for (const v of coverage.noDataVillages) expect(body).toContain(v.name);
     // One row a town, and the county: covered / villages, proxy, unserved, no data, rates.
     const row = (name: string, r: { covered: number; denominator: number; coveredByProxy: number; uncovered: number; noData: number }) =>
-      new RegExp(`^\\s*${name}\\s+${r.covered} / ${r.denominator}\\s+${r.coveredByProxy}\\s+${r.uncovered}\\s+${r.noData}\\s+${pct(r.covered, r.denominator)}\\s+${pct(r.covered + r.coveredByProxy, r.denominator)}\\s*$`, 'm');
+      new RegExp(
+        `^\\s*${name}\\s+${r.covered} / ${r.denominator}\\s+${r.coveredByProxy}\\s+${r.uncovered}\\s+${r.noData}\\s+${pct(r.covered, r.denominator)}\\s+${pct(r.covered + r.coveredByProxy, r.denominator)}\\s*$`,
+        'm',
+      );
     for (const town of coverage.byTown) expect(text).toMatch(row(town.townName, town));
     expect(text).toMatch(row('全县合计', c));
   });
@@ -200,7 +212,13 @@ describe('POST /api/v1/briefings', () => {
   it('records the issue in the audit trail', async () => {
     const audit = await get(official, '/api/v1/audit?action=briefing.issue');
     expect(audit.body.items).toContainEqual(
-      expect.objectContaining({ action: 'briefing.issue', targetType: 'briefing', targetId: issued.id, actor: 'token:test official', details: expect.objectContaining({ year: 2026, number: 1 }) }),
+      expect.objectContaining({
+        action: 'briefing.issue',
+        targetType: 'briefing',
+        targetId: issued.id,
+        actor: 'token:test official',
+        details: expect.objectContaining({ year: 2026, number: 1 }),
+      }),
     );
   });
 });
@@ -247,7 +265,10 @@ describe('numbering', () => {
 
     // The same id sent twice at once: one issues, the other answers with that briefing.
     const twin = randomUUID();
-    const both = await Promise.all([post(official, '/api/v1/briefings', issueBody({ id: twin })), post(official, '/api/v1/briefings', issueBody({ id: twin }))]);
+    const both = await Promise.all([
+      post(official, '/api/v1/briefings', issueBody({ id: twin })),
+      post(official, '/api/v1/briefings', issueBody({ id: twin })),
+    ]);
     expect(both.map((r) => r.status).sort()).toEqual([200, 201]);
     expect(both[0].body).toEqual(both[1].body);
   });
@@ -255,7 +276,11 @@ describe('numbering', () => {
 
 describe('English', () => {
   it('renders the same data with English names and labels', async () => {
-    const res = await post(official, '/api/v1/briefings', issueBody({ lang: 'en', problems: 'Some towns log more than carriers report.', nextSteps: 'Chase daily carrier reports.' }));
+    const res = await post(
+      official,
+      '/api/v1/briefings',
+      issueBody({ lang: 'en', problems: 'Some towns log more than carriers report.', nextSteps: 'Chase daily carrier reports.' }),
+    );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ language: 'en', title: 'Yiyuan County Express-to-Villages Briefing' });
     const { res: pdf, bytes } = await download(official, res.body.id);
@@ -273,7 +298,9 @@ describe('English', () => {
     expect(text).toContain('Some towns log more than carriers report.');
     const c = (await get(official, '/api/v1/coverage')).body.county;
     expect(text).toContain('2. Express service in villages');
-    expect(flat(text)).toContain(flat(`As of 29 Nov 2026, ${formatVillageShare(c.covered, c.denominator, 'en')} have express service: ${pct(c.covered, c.denominator)}`));
+    expect(flat(text)).toContain(
+      flat(`As of 29 Nov 2026, ${formatVillageShare(c.covered, c.denominator, 'en')} have express service: ${pct(c.covered, c.denominator)}`),
+    );
     expect(flat(text)).toContain(flat(`${c.coveredByProxy} more are served by villager proxies only`));
     expect(flat(text)).toContain(flat('80% coverage by the end of 2020: met'));
     expect(flat(text)).toContain(flat('100% coverage by the end of 2021: missed'));
@@ -299,14 +326,18 @@ describe('a county whose network has not been entered', () => {
       const body = flat(pdftotext(saved(res.rawPayload)));
       if (lang === 'zh') {
         expect(body).toContain('二、快递进村覆盖情况');
-        expect(body).toContain(flat('截至2026年11月29日，快递进村覆盖数据尚未录入（系统中尚无建制村名录和快递服务站点记录），暂不能统计建制村快递服务覆盖率。'));
+        expect(body).toContain(
+          flat('截至2026年11月29日，快递进村覆盖数据尚未录入（系统中尚无建制村名录和快递服务站点记录），暂不能统计建制村快递服务覆盖率。'),
+        );
         expect(body).toContain('已设定的覆盖率目标为2020年底达到80%、2021年底达到100%');
         expect(body).not.toContain('覆盖率0.0%');
         expect(body).not.toContain('未完成');
         expect(body).not.toContain('含代办');
       } else {
         expect(body).toContain(flat('2. Express service in villages'));
-        expect(body).toContain(flat('village coverage data has not been entered yet (there are no villages and no service points on record), so coverage cannot be reported.'));
+        expect(body).toContain(
+          flat('village coverage data has not been entered yet (there are no villages and no service points on record), so coverage cannot be reported.'),
+        );
         expect(body).not.toContain(flat('have express service'));
       }
     }

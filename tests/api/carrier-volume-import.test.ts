@@ -56,7 +56,11 @@ function expectRejected(res: { status: number; body: any }) {
 const day = async (client: Injector, query: string) => {
   const res = await get(client, `/api/v1/carrier-volumes?${query}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body as { date: string; carrierCode: string | null; items: { carrierCode: string; townCode: string; productCode: string; reportedParcels: number | null; loggedParcels: number; revision: number }[] };
+  return res.body as {
+    date: string;
+    carrierCode: string | null;
+    items: { carrierCode: string; townCode: string; productCode: string; reportedParcels: number | null; loggedParcels: number; revision: number }[];
+  };
 };
 const figure = (d: Awaited<ReturnType<typeof day>>, carrier: string, town: string, product = 'apple') =>
   d.items.find((i) => i.carrierCode === carrier && i.townCode === town && i.productCode === product)?.reportedParcels ?? null;
@@ -78,9 +82,39 @@ describe('GET /api/v1/carrier-volumes?date=', () => {
     const all = await day(t.app, `date=${date}`);
     expect(all.carrierCode).toBeNull();
     expect(all.items).toEqual([
-      { carrierCode: 'ems', townCode: TOWNS.yanya, productCode: 'apple', date, reportedParcels: 125, revision: 2, reportedAt: expect.any(String), reportedBy: expect.stringMatching(/^token:/), loggedParcels: 0 },
-      { carrierCode: 'sf', townCode: TOWNS.nanma, productCode: 'cherry', date, reportedParcels: 30, revision: 1, reportedAt: expect.any(String), reportedBy: expect.stringMatching(/^token:/), loggedParcels: 0 },
-      { carrierCode: 'sf', townCode: TOWNS.dongli, productCode: 'apple', date, reportedParcels: null, revision: 0, reportedAt: null, reportedBy: null, loggedParcels: 7 },
+      {
+        carrierCode: 'ems',
+        townCode: TOWNS.yanya,
+        productCode: 'apple',
+        date,
+        reportedParcels: 125,
+        revision: 2,
+        reportedAt: expect.any(String),
+        reportedBy: expect.stringMatching(/^token:/),
+        loggedParcels: 0,
+      },
+      {
+        carrierCode: 'sf',
+        townCode: TOWNS.nanma,
+        productCode: 'cherry',
+        date,
+        reportedParcels: 30,
+        revision: 1,
+        reportedAt: expect.any(String),
+        reportedBy: expect.stringMatching(/^token:/),
+        loggedParcels: 0,
+      },
+      {
+        carrierCode: 'sf',
+        townCode: TOWNS.dongli,
+        productCode: 'apple',
+        date,
+        reportedParcels: null,
+        revision: 0,
+        reportedAt: null,
+        reportedBy: null,
+        loggedParcels: 7,
+      },
     ]);
     // Officials read the county's figures too; cooperatives none (they see the dashboard's shares).
     expect((await day(await t.as('official'), `date=${date}`)).items).toHaveLength(3);
@@ -126,7 +160,10 @@ describe('GET /api/v1/carrier-volumes/template.csv', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="carrier-volumes-zto-2026-11-25.csv"');
     expect(res.body.startsWith('\uFEFF日期,乡镇,产品,承运商,件数\r\n')).toBe(true);
-    const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(1 + 12 * 2);
     expect(lines[1]).toBe('2026-11-25,历山街道,沂源苹果,中通快递,');
 
@@ -179,15 +216,51 @@ describe('POST /api/v1/carrier-volumes/import', () => {
     expect(res.body.summary).toEqual({ rows: 4, cells: 4, parcels: 3635, new: 3, changed: 1, unchanged: 0, skipped: 0, invalid: 0 });
     expect(res.body.rows).toEqual([
       {
-        row: 2, date, townCode: TOWNS.yanya, productCode: 'apple', carrierCode: 'zto', parcels: 1200, previous: null, status: 'new', errors: [],
+        row: 2,
+        date,
+        townCode: TOWNS.yanya,
+        productCode: 'apple',
+        carrierCode: 'zto',
+        parcels: 1200,
+        previous: null,
+        status: 'new',
+        errors: [],
         text: { date, townCode: '燕崖镇', productCode: '沂源苹果', carrierCode: '中通快递', parcels: '1200' },
       },
-      expect.objectContaining({ row: 3, date, townCode: TOWNS.yanya, productCode: 'cherry', carrierCode: 'zto', parcels: 35, previous: null, status: 'new', errors: [] }),
       expect.objectContaining({
-        row: 4, date, townCode: TOWNS.dongli, productCode: 'apple', carrierCode: 'zto', parcels: 2400, previous: 2000, status: 'changed', errors: [],
+        row: 3,
+        date,
+        townCode: TOWNS.yanya,
+        productCode: 'cherry',
+        carrierCode: 'zto',
+        parcels: 35,
+        previous: null,
+        status: 'new',
+        errors: [],
+      }),
+      expect.objectContaining({
+        row: 4,
+        date,
+        townCode: TOWNS.dongli,
+        productCode: 'apple',
+        carrierCode: 'zto',
+        parcels: 2400,
+        previous: 2000,
+        status: 'changed',
+        errors: [],
         text: expect.objectContaining({ townCode: TOWNS.dongli, carrierCode: '中通', parcels: '2,400' }),
       }),
-      expect.objectContaining({ row: 5, date: '2026-11-26', townCode: TOWNS.nanma, productCode: 'apple', carrierCode: 'zto', parcels: 0, previous: null, status: 'new', errors: [] }),
+      expect.objectContaining({
+        row: 5,
+        date: '2026-11-26',
+        townCode: TOWNS.nanma,
+        productCode: 'apple',
+        carrierCode: 'zto',
+        parcels: 0,
+        previous: null,
+        status: 'new',
+        errors: [],
+      }),
     ]);
     expect(await written()).toEqual(before);
     // The JSON form says the same.
@@ -270,7 +343,10 @@ describe('POST /api/v1/carrier-volumes/import', () => {
     expect((await progress(t.app, project)).confirmedParcels - counted).toBe(1600);
 
     // One figure revised: one revision more, the latest report wins.
-    const revised = await csv(t.app, good.map((l, i) => (i === 1 ? l.replace(',1200', ',1300') : l)));
+    const revised = await csv(
+      t.app,
+      good.map((l, i) => (i === 1 ? l.replace(',1200', ',1300') : l)),
+    );
     expect(revised.body.summary).toMatchObject({ new: 0, changed: 1, unchanged: 3 });
     expect(revised.body.rows[0]).toMatchObject({ previous: 1200, parcels: 1300, status: 'changed' });
     expect((await written()).revisions).toBe(before.revisions + 5);
@@ -383,7 +459,7 @@ describe('POST /api/v1/carrier-volumes/import', () => {
     expect(await written()).toEqual(before);
   });
 
-  it("lets a carrier import its own figures only, and nobody else import at all", async () => {
+  it('lets a carrier import its own figures only, and nobody else import at all', async () => {
     const file = ['日期,乡镇,产品,件数', `${date},张家坡镇,沂源苹果,77`];
     const before = await written();
     // Without a carrier column, the rows are the account's own carrier's.
@@ -400,7 +476,14 @@ describe('POST /api/v1/carrier-volumes/import', () => {
     expect(refused.body.rowErrors).toEqual([{ row: 3, field: 'carrierCode', message: expect.stringContaining('not the carrier of this account') }]);
     expect(await written()).toEqual(mid);
     // …which sf itself may send.
-    expect((await csv(sf, mixed.filter((_, i) => i !== 1))).status).toBe(200);
+    expect(
+      (
+        await csv(
+          sf,
+          mixed.filter((_, i) => i !== 1),
+        )
+      ).status,
+    ).toBe(200);
 
     for (const who of [await t.as('official'), await t.as('cooperative', coop)]) expectError(await csv(who, file), 403, 'FORBIDDEN');
     expectError(await csv(t.server, file), 401, 'UNAUTHORIZED');

@@ -41,7 +41,13 @@ describe('PUT /api/v1/carrier-volumes/{carrier}/{town}/{product}/{date}', () => 
     const first = await put(cellUrl('sf', TOWNS.dongli, 'apple', '2026-11-10'), { parcels: 26 });
     expect(first.status).toBe(200);
     expect(first.body).toEqual({
-      carrierCode: 'sf', townCode: TOWNS.dongli, productCode: 'apple', date: '2026-11-10', parcels: 26, revision: 1, changed: true,
+      carrierCode: 'sf',
+      townCode: TOWNS.dongli,
+      productCode: 'apple',
+      date: '2026-11-10',
+      parcels: 26,
+      revision: 1,
+      changed: true,
     });
     const after = await progress(t.app, project);
     expect(after.confirmedParcels - before.confirmedParcels).toBe(26);
@@ -100,8 +106,7 @@ describe('PUT /api/v1/carrier-volumes/{carrier}/{town}/{product}/{date}', () => 
     const town = TOWNS.yanya;
     await put(cellUrl('jt', town, 'apple', '2026-11-13'), { parcels: 10 });
     expect(await carrierSplit('jt')).toEqual({ carrierCode: 'jt', counted: 10, confirmed: 10, provisional: 0 });
-    const reconciliation = async () =>
-      (await get(t.app, `/api/v1/reconciliation?projectId=${project}`)).body.items.filter((c: any) => c.carrierCode === 'jt');
+    const reconciliation = async () => (await get(t.app, `/api/v1/reconciliation?projectId=${project}`)).body.items.filter((c: any) => c.carrierCode === 'jt');
 
     await logPickups(town, 'jt', '2026-11-13', 6, 4);
     expect(await carrierSplit('jt')).toEqual({ carrierCode: 'jt', counted: 10, confirmed: 10, provisional: 0 });
@@ -198,7 +203,9 @@ describe('concurrent writes to one cell', () => {
     expect(after.confirmedParcels - before.confirmedParcels).toBe(latest);
     expect(after.provisionalParcels).toBe(before.provisionalParcels);
     const flagged = (await get(t.app, `/api/v1/reconciliation?projectId=${project}`)).body.items.filter((c: any) => c.date === date);
-    expect(flagged).toEqual([{ date, townCode: town, carrierCode: 'ems', productCode: 'apple', loggedParcels: 78, reportedParcels: latest, difference: 78 - latest }]);
+    expect(flagged).toEqual([
+      { date, townCode: town, carrierCode: 'ems', productCode: 'apple', loggedParcels: 78, reportedParcels: latest, difference: 78 - latest },
+    ]);
     expect((await verifyTallies({ ctx: t.ctx })).ok).toBe(true);
   });
 
@@ -206,7 +213,10 @@ describe('concurrent writes to one cell', () => {
     const items = cells(300, '2026-08-21');
     const a = items.map((i) => ({ ...i, parcels: i.parcels + 1 }));
     const b = items.map((i) => ({ ...i, parcels: i.parcels + 2 })).reverse();
-    const [ra, rb] = await Promise.all([post(t.app, '/api/v1/carrier-volumes/batch', { items: a }), post(t.app, '/api/v1/carrier-volumes/batch', { items: b })]);
+    const [ra, rb] = await Promise.all([
+      post(t.app, '/api/v1/carrier-volumes/batch', { items: a }),
+      post(t.app, '/api/v1/carrier-volumes/batch', { items: b }),
+    ]);
     expect(ra.body.summary).toEqual({ revised: 300, unchanged: 0, invalid: 0 });
     expect(rb.body.summary).toEqual({ revised: 300, unchanged: 0, invalid: 0 });
     const revisions = [...ra.body.results, ...rb.body.results].map((r: any) => r.volume.revision);
@@ -223,7 +233,12 @@ describe('POST /api/v1/carrier-volumes/batch', () => {
     await logPickups(town, 'yunda', '2026-11-14', 7);
     const before = await progress(t.app, project);
     const item = (carrierCode: string, parcels: unknown, extra: Record<string, unknown> = {}) => ({
-      carrierCode, townCode: town, productCode: 'apple', date: '2026-11-14', parcels, ...extra,
+      carrierCode,
+      townCode: town,
+      productCode: 'apple',
+      date: '2026-11-14',
+      parcels,
+      ...extra,
     });
     const res = await post(t.app, '/api/v1/carrier-volumes/batch', {
       items: [
@@ -240,12 +255,26 @@ describe('POST /api/v1/carrier-volumes/batch', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.results.map((r: any) => r.status)).toEqual([
-      'revised', 'unchanged', 'revised', 'invalid', 'invalid', 'invalid', 'invalid', 'invalid', 'invalid',
+      'revised',
+      'unchanged',
+      'revised',
+      'invalid',
+      'invalid',
+      'invalid',
+      'invalid',
+      'invalid',
+      'invalid',
     ]);
     expect(res.body.summary).toEqual({ revised: 2, unchanged: 1, invalid: 6 });
     expect(res.body.results.map((r: any) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(res.body.results[0].volume).toEqual({
-      carrierCode: 'yunda', townCode: town, productCode: 'apple', date: '2026-11-14', parcels: 11, revision: 1, changed: true,
+      carrierCode: 'yunda',
+      townCode: town,
+      productCode: 'apple',
+      date: '2026-11-14',
+      parcels: 11,
+      revision: 1,
+      changed: true,
     });
     expect(res.body.results[1].volume).toMatchObject({ parcels: 30, revision: 1, changed: false });
     expect(res.body.results[3].error).toMatchObject({ code: 'VALIDATION', issues: [expect.objectContaining({ path: 'items.3.parcels' })] });
@@ -309,7 +338,13 @@ function cells(n: number, firstDate: string) {
     const perDay = carriers.length * towns.length;
     const day = Math.floor(i / perDay);
     const date = new Date(Date.parse(`${firstDate}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10);
-    out.push({ carrierCode: carriers[i % carriers.length], townCode: towns[Math.floor(i / carriers.length) % towns.length], productCode: 'apple', date, parcels: (i * 37) % 500 });
+    out.push({
+      carrierCode: carriers[i % carriers.length],
+      townCode: towns[Math.floor(i / carriers.length) % towns.length],
+      productCode: 'apple',
+      date,
+      parcels: (i * 37) % 500,
+    });
   }
   return out;
 }

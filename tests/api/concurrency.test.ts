@@ -52,7 +52,8 @@ it('keeps tallies exact under concurrent pickups, batches, voids, reports and pr
   for (const items of batches) work.push(recordPickupBatch({ ctx, input: { items } }));
   // A carrier reports two cells, twice each, in the middle of it.
   for (const parcels of [30, 45])
-    for (const day of days) work.push(reportCarrierVolume({ ctx, params: { carrierCode: 'sf', townCode: TOWNS.yanya, productCode: 'apple', date: day }, input: { parcels } }));
+    for (const day of days)
+      work.push(reportCarrierVolume({ ctx, params: { carrierCode: 'sf', townCode: TOWNS.yanya, productCode: 'apple', date: day }, input: { parcels } }));
   const late = createProject({
     ctx,
     input: { code: 'storm-late', name: '中途创建', productCode: 'apple', tier: 'gold', targetParcels: 100000, startsOn: '2026-10-01', endsOn: '2026-10-31' },
@@ -60,7 +61,9 @@ it('keeps tallies exact under concurrent pickups, batches, voids, reports and pr
   work.push(late);
   await Promise.all(work);
   // Void a tenth of the singles, concurrently, twice each.
-  await Promise.all(singles.filter((_, i) => i % 10 === 0).flatMap((p) => [0, 1].map(() => voidPickup({ ctx, id: p.id as string, input: { reason: '并发作废' } }))));
+  await Promise.all(
+    singles.filter((_, i) => i % 10 === 0).flatMap((p) => [0, 1].map(() => voidPickup({ ctx, id: p.id as string, input: { reason: '并发作废' } }))),
+  );
 
   const report = await verifyTallies({ ctx });
   expect(report.differences).toEqual([]);
@@ -73,7 +76,10 @@ it('keeps tallies exact under concurrent pickups, batches, voids, reports and pr
   expect(a.confirmedParcels + a.provisionalParcels).toBe(a.countedParcels);
   // The two reported cells count their latest revision (the reports raced: 30 or 45 may be last).
   const latest = await Promise.all(
-    days.map(async (date) => (await carrierVolumeHistory({ ctx, params: { carrierCode: 'sf', townCode: TOWNS.yanya, productCode: 'apple', date } })).items.at(-1)!.parcels),
+    days.map(
+      async (date) =>
+        (await carrierVolumeHistory({ ctx, params: { carrierCode: 'sf', townCode: TOWNS.yanya, productCode: 'apple', date } })).items.at(-1)!.parcels,
+    ),
   );
   expect(a.confirmedParcels).toBe(latest[0] + latest[1]);
   expect(a.countedParcels).toBeLessThanOrEqual(logged + 90);

@@ -116,7 +116,9 @@ it('the SQL fragments count, flag and scope cells exactly as the TypeScript rule
         });
       }
 
-      const joined = rowsOf<{ i: number; j: number }>(await db.execute(withRows(cells, projects, sql`SELECT c.i, p.j FROM c JOIN p ON ${inProjectScopeSql('p', 'c')}`)));
+      const joined = rowsOf<{ i: number; j: number }>(
+        await db.execute(withRows(cells, projects, sql`SELECT c.i, p.j FROM c JOIN p ON ${inProjectScopeSql('p', 'c')}`)),
+      );
       const known = rowsOf<{ i: number; j: number }>(
         await db.execute(
           withRows(

@@ -28,7 +28,10 @@ const withCode = (code: string, message = code) => Object.assign(new Error(messa
 describe('which errors mean "the database is unavailable"', () => {
   it.each([
     ['a refused connection', withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
-    ['a refused dual-stack connect (AggregateError)', Object.assign(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]), { code: undefined })],
+    [
+      'a refused dual-stack connect (AggregateError)',
+      Object.assign(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]), { code: undefined }),
+    ],
     ['a reset socket', withCode('ECONNRESET')],
     ['a connect timeout', withCode('CONNECT_TIMEOUT')],
     ['a connection closed under a query', withCode('CONNECTION_CLOSED')],
@@ -94,7 +97,12 @@ describe('an app whose PostgreSQL server has gone away', () => {
     const requests = [
       { method: 'POST' as const, url: '/api/v1/auth/login', payload: { username: 'admin', password: 'whatever-long-enough' } },
       { method: 'GET' as const, url: '/api/v1/projects', headers: { authorization: 'Bearer gyt_abcdefghijklmnopqrstuvwxyz' } },
-      { method: 'POST' as const, url: '/api/v1/pickups', headers: { authorization: 'Bearer gyt_abcdefghijklmnopqrstuvwxyz' }, payload: pickup('7d0c2f52-8a43-4a8e-9d7c-2f2b8a6e0a11') },
+      {
+        method: 'POST' as const,
+        url: '/api/v1/pickups',
+        headers: { authorization: 'Bearer gyt_abcdefghijklmnopqrstuvwxyz' },
+        payload: pickup('7d0c2f52-8a43-4a8e-9d7c-2f2b8a6e0a11'),
+      },
     ];
     for (const request of requests) {
       const { res, ms } = await timed(request);
@@ -225,8 +233,11 @@ describe.skipIf(!inject('databaseUrl'))('PostgreSQL sessions cut off under the a
     // connection the killed session's last error (57P01) once more, so the first round of
     // requests may see a 503 per connection killed so far; after that, every connection works.
     const inParallel = (day: number) =>
-      Promise.all(Array.from({ length: 12 }, (_, i) =>
-        post(carrier, `/api/v1/carrier-volumes/yto/${TOWNS.dongli}/apple/2026-11-${String(i + 1).padStart(2, '0')}`, { parcels: day }, 'PUT')));
+      Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          post(carrier, `/api/v1/carrier-volumes/yto/${TOWNS.dongli}/apple/2026-11-${String(i + 1).padStart(2, '0')}`, { parcels: day }, 'PUT'),
+        ),
+      );
     const first = await inParallel(7);
     expect(first.filter((r) => r.status !== 200).every((r) => r.status === 503)).toBe(true);
     expect(first.filter((r) => r.status === 503).length).toBeLessThanOrEqual(killedConnections);
@@ -254,7 +265,9 @@ describe.skipIf(!inject('databaseUrl'))('PostgreSQL sessions cut off under the a
       await admin`SELECT pg_terminate_backend(${listeners[0].pid}::int)`;
       // Notifications sent while it was gone are lost: the hub starts every dashboard over.
       await eventually(() => expect(count('snapshot')).toBe(2), 15_000);
-      await eventually(async () => expect(await admin`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'listen%'`).toHaveLength(1));
+      await eventually(async () =>
+        expect(await admin`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'listen%'`).toHaveLength(1),
+      );
 
       // LISTEN is back: a write reaches the dashboard again through NOTIFY.
       expect((await post(writer, '/api/v1/pickups', pickup(coop, { parcels: 321 }))).status).toBe(201);

@@ -71,7 +71,10 @@ const StrictErrorBody = z.object({
   error: z.strictObject({
     code: ErrorCode,
     message: z.string().min(1),
-    issues: z.array(z.strictObject({ path: z.string(), message: z.string().min(1) })).min(1).optional(),
+    issues: z
+      .array(z.strictObject({ path: z.string(), message: z.string().min(1) }))
+      .min(1)
+      .optional(),
   }),
 });
 
@@ -98,7 +101,9 @@ async function send(c: FuzzCase): Promise<LightMyRequestResponse> {
   let timer: NodeJS.Timeout | undefined;
   const res = await Promise.race([
     clients[c.principal].inject(opts),
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ANSWER_WITHIN_MS} ms: ${describeCase(c)}`)), ANSWER_WITHIN_MS))),
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ANSWER_WITHIN_MS} ms: ${describeCase(c)}`)), ANSWER_WITHIN_MS)),
+    ),
   ]).finally(() => clearTimeout(timer));
   if (c.principal === 'session' && (res.statusCode === 401 || (res.statusCode === 204 && c.url.startsWith('/api/v1/auth/logout')))) await logIn();
   return res;
@@ -128,7 +133,12 @@ function checkAnswer(c: FuzzCase, res: Answer) {
 // Fixtures: records the generated requests refer to, and the callers
 
 async function logIn() {
-  const res = await t.server.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: SESSION_ADDRESS, payload: { username: session.username, password: PASSWORD } });
+  const res = await t.server.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    remoteAddress: SESSION_ADDRESS,
+    payload: { username: session.username, password: PASSWORD },
+  });
   expect(res.statusCode, res.body).toBe(200);
   session.cookie = String(res.headers['set-cookie']).split(';')[0];
   session.csrf = res.json().csrfToken;
@@ -140,17 +150,39 @@ async function fixtures() {
     expect(res.statusCode, `${url}: ${res.body}`).toBeLessThan(300);
     return res.json();
   };
-  fx.facility = (await post('/api/v1/storage-facilities', { name: `模糊冷库-${randomUUID().slice(0, 8)}`, townCode: TOWNS.yanya, kind: 'cold', operatorCooperativeId: fx.coop })).id;
+  fx.facility = (
+    await post('/api/v1/storage-facilities', {
+      name: `模糊冷库-${randomUUID().slice(0, 8)}`,
+      townCode: TOWNS.yanya,
+      kind: 'cold',
+      operatorCooperativeId: fx.coop,
+    })
+  ).id;
   fx.project = await createProject(t.app);
   const p = pickup(fx.coop, { carrierCode: 'ems' });
   await post('/api/v1/pickups', p);
   fx.pickup = p.id as string;
-  await post('/api/v1/storage-movements', { id: randomUUID(), facilityId: fx.facility, productCode: 'apple', direction: 'in', weightKg: 500, movedAt: '2026-11-10T04:00:00Z' });
+  await post('/api/v1/storage-movements', {
+    id: randomUUID(),
+    facilityId: fx.facility,
+    productCode: 'apple',
+    direction: 'in',
+    weightKg: 500,
+    movedAt: '2026-11-10T04:00:00Z',
+  });
   fx.village = (await post('/api/v1/villages', { code: `${TOWNS.nanma}901`, townCode: TOWNS.nanma, name: '模糊村' })).id;
   fx.servicePoint = (
     await post('/api/v1/service-points', {
-      code: 'FUZZ-1', name: '模糊服务站', kind: 'village_station', townCode: TOWNS.nanma, mode: 'postal_courier', operator: '村供销超市',
-      brands: ['ems'], takesOutgoing: true, openedOn: '2020-06-15', villageIds: [fx.village],
+      code: 'FUZZ-1',
+      name: '模糊服务站',
+      kind: 'village_station',
+      townCode: TOWNS.nanma,
+      mode: 'postal_courier',
+      operator: '村供销超市',
+      brands: ['ems'],
+      takesOutgoing: true,
+      openedOn: '2020-06-15',
+      villageIds: [fx.village],
     })
   ).id;
   fx.briefing = (await post('/api/v1/briefings', { projectIds: [fx.project], problems: '无', nextSteps: '无', recipients: {} })).id;
@@ -171,12 +203,22 @@ async function referenceCodes(url: string): Promise<string[]> {
 
 async function buildEnv(): Promise<FuzzEnv> {
   const [towns, carriers, products] = await Promise.all(['/api/v1/towns', '/api/v1/carriers', '/api/v1/products'].map(referenceCodes));
-  const often = (value: string, other: fc.Arbitrary<unknown> = fc.uuid({ version: 4 })) => fc.oneof({ weight: 4, arbitrary: fc.constant(value) }, { weight: 1, arbitrary: other });
+  const often = (value: string, other: fc.Arbitrary<unknown> = fc.uuid({ version: 4 })) =>
+    fc.oneof({ weight: 4, arbitrary: fc.constant(value) }, { weight: 1, arbitrary: other });
   const known = [fx.coop, fx.facility, fx.project, fx.pickup, fx.village, fx.servicePoint, fx.briefing];
-  const csvCell = fc.oneof(fc.constantFrom('燕崖村', '南麻街道', 'ems', '是', '2021-03-01', ''), fc.constantFrom(...['1', '-1', '1e308', 'NaN', '"', '""', '\n', ',', '=1+1', "' OR 1=1 --", '\u0000', '\ud800', '合'.repeat(300)]));
+  const csvCell = fc.oneof(
+    fc.constantFrom('燕崖村', '南麻街道', 'ems', '是', '2021-03-01', ''),
+    fc.constantFrom(...['1', '-1', '1e308', 'NaN', '"', '""', '\n', ',', '=1+1', "' OR 1=1 --", '\u0000', '\ud800', '合'.repeat(300)]),
+  );
   const csv = fc
     .tuple(
-      fc.constantFrom('code,townCode,name', 'code,townCode,name,kind,notes', 'code,name,kind,townCode,mode,operator,brands,takesOutgoing,openedOn,villages', 'nonsense', ''),
+      fc.constantFrom(
+        'code,townCode,name',
+        'code,townCode,name,kind,notes',
+        'code,name,kind,townCode,mode,operator,brands,takesOutgoing,openedOn,villages',
+        'nonsense',
+        '',
+      ),
       fc.array(fc.tuple(fc.stringMatching(/^370323\d{6}$/), fc.constantFrom(...towns), csvCell, csvCell), { minLength: 0, maxLength: 5 }),
     )
     .map(([header, rows]) => [header, ...rows.map((r) => r.map((x) => (/[",\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x)).join(','))].join('\n'));
@@ -198,12 +240,21 @@ async function buildEnv(): Promise<FuzzEnv> {
     username: fc.oneof(fc.constant(fx.loginUser), fc.stringMatching(/^[a-z0-9][a-z0-9._-]{2,39}$/)),
     password: fc.oneof(fc.constant(PASSWORD), fc.string({ minLength: 12, maxLength: 40 })),
     id: fc.oneof({ weight: 4, arbitrary: fc.uuid({ version: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(...known) }),
-    content: fc.oneof({ weight: 4, arbitrary: csv }, { weight: 1, arbitrary: fc.base64String({ minLength: 4, maxLength: 200 }) }, { weight: 1, arbitrary: fc.string({ minLength: 1 }) }),
+    content: fc.oneof(
+      { weight: 4, arbitrary: csv },
+      { weight: 1, arbitrary: fc.base64String({ minLength: 4, maxLength: 200 }) },
+      { weight: 1, arbitrary: fc.string({ minLength: 1 }) },
+    ),
     date: isoDate,
   };
   const ids: Record<string, string> = {
-    pickups: fx.pickup, projects: fx.project, villages: fx.village, 'service-points': fx.servicePoint,
-    briefings: fx.briefing, users: fx.victimUser, tokens: fx.victimToken,
+    pickups: fx.pickup,
+    projects: fx.project,
+    villages: fx.village,
+    'service-points': fx.servicePoint,
+    briefings: fx.briefing,
+    users: fx.victimUser,
+    tokens: fx.victimToken,
   };
   const adminToken = (clients.admin as Injector & { token: string }).token;
   const badCredentials: BadCredentials[] = [
@@ -300,62 +351,76 @@ describe('the fuzzer', () => {
     expect([...access.values()].some((a) => a.allowed.length < PRINCIPALS.length)).toBe(true);
   });
 
-  it('sends malformed and hostile requests to every route: never a 5xx, always the error shape, nothing changed by a refusal', async () => {
-    const failures: string[] = [];
-    const deadline = performance.now() + BUDGET_MS;
-    const timed = { ms: 0, requests: 0 };
-    let last: Snapshot = await snapshot(t.ctx);
-    for (const [i, route] of routes.entries()) {
-      const key = keyOf(route.method, route.path);
-      const arb = caseArb(route, access.get(key)!, env);
-      const half = Math.ceil(RUNS / 2);
-      // Runs for this phase: its share of the time left, at the pace measured so far (at least a few).
-      const params = (phase: number) => {
-        const phasesLeft = (routes.length - i) * 2 - phase;
-        const share = (deadline - performance.now()) / phasesLeft;
-        const pace = timed.ms / Math.max(1, timed.requests);
-        const numRuns = Math.max(MIN_RUNS, Math.min(half, Math.floor(share / Math.max(pace, 1))));
-        return { numRuns, seed: SEED + i * 2 + phase, endOnFailure: true };
-      };
-      const phaseStart = performance.now();
-      const sentAtStart = sent;
-      // Requests sure to be refused: one snapshot before, one after.
-      try {
-        await fc.assert(fc.asyncProperty(arb.filter((c) => c.refusal !== null), async (c) => checkAnswer(c, await send(c))), params(0));
-        const after = await snapshot(t.ctx);
-        const changed = changedTables(last, after);
-        if (changed.length) failures.push(`${key}: refused requests changed ${changed.join(', ')}`);
-        last = after;
-      } catch (error) {
-        failures.push(`${key}: ${failureText(error)}`);
-        last = await snapshot(t.ctx);
-      }
+  it(
+    'sends malformed and hostile requests to every route: never a 5xx, always the error shape, nothing changed by a refusal',
+    async () => {
+      const failures: string[] = [];
+      const deadline = performance.now() + BUDGET_MS;
+      const timed = { ms: 0, requests: 0 };
+      let last: Snapshot = await snapshot(t.ctx);
+      for (const [i, route] of routes.entries()) {
+        const key = keyOf(route.method, route.path);
+        const arb = caseArb(route, access.get(key)!, env);
+        const half = Math.ceil(RUNS / 2);
+        // Runs for this phase: its share of the time left, at the pace measured so far (at least a few).
+        const params = (phase: number) => {
+          const phasesLeft = (routes.length - i) * 2 - phase;
+          const share = (deadline - performance.now()) / phasesLeft;
+          const pace = timed.ms / Math.max(1, timed.requests);
+          const numRuns = Math.max(MIN_RUNS, Math.min(half, Math.floor(share / Math.max(pace, 1))));
+          return { numRuns, seed: SEED + i * 2 + phase, endOnFailure: true };
+        };
+        const phaseStart = performance.now();
+        const sentAtStart = sent;
+        // Requests sure to be refused: one snapshot before, one after.
+        try {
+          await fc.assert(
+            fc.asyncProperty(
+              arb.filter((c) => c.refusal !== null),
+              async (c) => checkAnswer(c, await send(c)),
+            ),
+            params(0),
+          );
+          const after = await snapshot(t.ctx);
+          const changed = changedTables(last, after);
+          if (changed.length) failures.push(`${key}: refused requests changed ${changed.join(', ')}`);
+          last = after;
+        } catch (error) {
+          failures.push(`${key}: ${failureText(error)}`);
+          last = await snapshot(t.ctx);
+        }
 
-      // Requests that may succeed: a snapshot after each, so any refusal is shown to have changed nothing.
-      try {
-        await fc.assert(
-          fc.asyncProperty(arb.filter((c) => c.refusal === null), async (c) => {
-            const res = await send(c);
-            checkAnswer(c, res);
-            const after = await snapshot(t.ctx);
-            const changed = changedTables(last, after);
-            last = after;
-            if (res.statusCode >= 400 && changed.length) throw new Error(`refused with ${res.statusCode} but changed ${changed.join(', ')}: ${describeCase(c)}`);
-          }),
-          params(1),
-        );
-      } catch (error) {
-        failures.push(`${key}: ${failureText(error)}`);
-        last = await snapshot(t.ctx);
+        // Requests that may succeed: a snapshot after each, so any refusal is shown to have changed nothing.
+        try {
+          await fc.assert(
+            fc.asyncProperty(
+              arb.filter((c) => c.refusal === null),
+              async (c) => {
+                const res = await send(c);
+                checkAnswer(c, res);
+                const after = await snapshot(t.ctx);
+                const changed = changedTables(last, after);
+                last = after;
+                if (res.statusCode >= 400 && changed.length)
+                  throw new Error(`refused with ${res.statusCode} but changed ${changed.join(', ')}: ${describeCase(c)}`);
+              },
+            ),
+            params(1),
+          );
+        } catch (error) {
+          failures.push(`${key}: ${failureText(error)}`);
+          last = await snapshot(t.ctx);
+        }
+        timed.ms += performance.now() - phaseStart;
+        timed.requests += sent - sentAtStart;
       }
-      timed.ms += performance.now() - phaseStart;
-      timed.requests += sent - sentAtStart;
-    }
-    expect(failures).toEqual([]);
-    const report = await verifyTallies({ ctx: t.ctx });
-    expect(report.differences).toEqual([]);
-    expect(report.ok).toBe(true);
-  }, BUDGET_MS + 300_000);
+      expect(failures).toEqual([]);
+      const report = await verifyTallies({ ctx: t.ctx });
+      expect(report.differences).toEqual([]);
+      expect(report.ok).toBe(true);
+    },
+    BUDGET_MS + 300_000,
+  );
 
   it('answers the same over real HTTP, where bodies can be cut short and framing broken', async () => {
     await t.server.listen({ port: 0, host: '127.0.0.1' });
@@ -386,7 +451,10 @@ describe('the fuzzer', () => {
       ['body longer than Content-Length', `${head('Content-Length: 5\r\nConnection: close\r\n')}${body}`],
       ['chunk size not hex', `${head('Transfer-Encoding: chunked\r\n')}zz\r\n${body}\r\n0\r\n\r\n`],
       ['chunked body cut short', `${head('Transfer-Encoding: chunked\r\n')}${(body.length + 10).toString(16)}\r\n${body}`],
-      ['Content-Length and Transfer-Encoding together', `${head(`Content-Length: ${body.length}\r\nTransfer-Encoding: chunked\r\n`)}${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`],
+      [
+        'Content-Length and Transfer-Encoding together',
+        `${head(`Content-Length: ${body.length}\r\nTransfer-Encoding: chunked\r\n`)}${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+      ],
       ['Content-Length not a number', `${head('Content-Length: abc\r\n')}${body}`],
       ['two different Content-Lengths', `${head(`Content-Length: ${body.length}\r\nContent-Length: 3\r\n`)}${body}`],
       ['a request line that is not HTTP', 'GARBAGE\r\n\r\n'],
@@ -417,12 +485,15 @@ describe('the fuzzer', () => {
 const HTTP_PER_ROUTE = 2;
 
 const principalHeaders = (who: Principal): Record<string, string> =>
-  who === 'anonymous' ? {}
-    : who === 'session' ? { cookie: session.cookie, 'x-csrf-token': session.csrf }
+  who === 'anonymous'
+    ? {}
+    : who === 'session'
+      ? { cookie: session.cookie, 'x-csrf-token': session.csrf }
       : { authorization: `Bearer ${(clients[who] as Injector & { token: string }).token}` };
 
 /** A URL as a careful client puts it on the wire: anything outside printable ASCII percent-encoded as UTF-8. */
-const onTheWire = (url: string) => url.replace(/[^\x21-\x7e]/gu, (ch) => (ch.length === 1 && ch >= '\ud800' && ch <= '\udfff' ? '%ED%BF%BF' : encodeURIComponent(ch)));
+const onTheWire = (url: string) =>
+  url.replace(/[^\x21-\x7e]/gu, (ch) => (ch.length === 1 && ch >= '\ud800' && ch <= '\udfff' ? '%ED%BF%BF' : encodeURIComponent(ch)));
 
 function sendHttp(port: number, c: FuzzCase): Promise<Answer> {
   sent++;
@@ -464,9 +535,13 @@ function parseAnswers(stream: string): Answer[] {
     const [statusLine, ...lines] = rest.slice(0, end).split('\r\n');
     const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
     const length = Number(headers['content-length'] ?? 0);
-    const body = Buffer.from(rest.slice(end + 4)).subarray(0, length).toString('utf8');
+    const body = Buffer.from(rest.slice(end + 4))
+      .subarray(0, length)
+      .toString('utf8');
     out.push({ statusCode: Number(statusLine.split(' ')[1]), headers, body } as Answer);
-    rest = Buffer.from(rest.slice(end + 4)).subarray(length).toString('utf8');
+    rest = Buffer.from(rest.slice(end + 4))
+      .subarray(length)
+      .toString('utf8');
   }
   return out;
 }

@@ -129,7 +129,12 @@ describe('names: normalised, nothing invisible', () => {
       expect({ url, status: res.status }).toEqual({ url, status: 400 });
       expect(res.body.error.issues.map((i: any) => i.path)).toEqual([path]);
     }
-    const user = await post(t.app, '/api/v1/users', { username: `fw-${uid()}`, displayName: '王\u00a0\u00a0五 Ｗａｎｇ', password: PASSWORD, role: 'official' });
+    const user = await post(t.app, '/api/v1/users', {
+      username: `fw-${uid()}`,
+      displayName: '王\u00a0\u00a0五 Ｗａｎｇ',
+      password: PASSWORD,
+      role: 'official',
+    });
     expect(user.status).toBe(201);
     expect(user.body.displayName).toBe('王 五 Wang');
   });
@@ -174,9 +179,10 @@ describe('pickups: own town, at most 20,000 parcels', () => {
 
 describe('behind a reverse proxy (TRUST_PROXY)', () => {
   const PROXY = '10.0.0.5';
-  const fail = (app: FastifyInstance, forwardedFor: string, who = 'nobody') => login(app, `${who}-${uid()}`, 'wrong-password-x', { 'x-forwarded-for': forwardedFor }, PROXY);
+  const fail = (app: FastifyInstance, forwardedFor: string, who = 'nobody') =>
+    login(app, `${who}-${uid()}`, 'wrong-password-x', { 'x-forwarded-for': forwardedFor }, PROXY);
 
-  it("off (the default): X-Forwarded-For is ignored, so a client cannot dodge the address limit by naming another address", async () => {
+  it('off (the default): X-Forwarded-For is ignored, so a client cannot dodge the address limit by naming another address', async () => {
     const { username } = await createUser('official');
     // 50 failures from one socket address, each claiming another client address.
     for (let i = 0; i < 50; i++) expect((await fail(t.server, `203.0.113.${i}`, 'spoofer')).statusCode).toBe(401);
@@ -225,7 +231,9 @@ describe('session idle timeout (by the app clock)', () => {
   const me = async (cookie: string) => (await t.server.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } })).statusCode;
   const lastSeen = async (username: string) =>
     rowsOf<{ ms: number }>(
-      await t.ctx.db.execute(sql`SELECT (extract(epoch FROM s.last_seen_at) * 1000)::float8 AS ms FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ${username}`),
+      await t.ctx.db.execute(
+        sql`SELECT (extract(epoch FROM s.last_seen_at) * 1000)::float8 AS ms FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ${username}`,
+      ),
     ).map((r) => Number(r.ms));
 
   it('keeps a session in use alive, refuses one left alone for 8 hours, and records use at most once a minute', async () => {

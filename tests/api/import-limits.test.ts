@@ -106,7 +106,10 @@ async function whileHealthPolled<T>(work: () => Promise<T>): Promise<{ result: T
       poller.once('message', resolve);
       poller.postMessage('stop');
     });
-    return { result, health: { maxMs: Math.round(Math.max(...samples.map((s) => s.ms))), samples: samples.length, statuses: [...new Set(samples.map((s) => s.status))] } };
+    return {
+      result,
+      health: { maxMs: Math.round(Math.max(...samples.map((s) => s.ms))), samples: samples.length, statuses: [...new Set(samples.map((s) => s.status))] },
+    };
   } finally {
     await poller.terminate();
   }
@@ -171,7 +174,20 @@ describe('.xlsx zip bombs, on every import route', () => {
 // ---------------------------------------------------------------------------------------------
 // The largest file each route takes
 
-const TOWN_CODES = ['370323001', '370323002', '370323102', '370323103', '370323104', '370323105', '370323106', '370323107', '370323108', '370323109', '370323110', '370323111'];
+const TOWN_CODES = [
+  '370323001',
+  '370323002',
+  '370323102',
+  '370323103',
+  '370323104',
+  '370323105',
+  '370323106',
+  '370323107',
+  '370323108',
+  '370323109',
+  '370323110',
+  '370323111',
+];
 const CARRIERS = ['ems', 'sf', 'jd', 'zto', 'yto', 'sto', 'yunda', 'jt', 'deppon'];
 
 /** MAX_IMPORT_ROWS distinct cells of carrier figures, on days before the test clock's (2026-11-29). */
@@ -249,7 +265,16 @@ describe('/health answers within a second while each import route reads the larg
 
   it('service points, .xlsx in JSON: 5,000 points as wide as the limits allow', async () => {
     const header = ['站点编码', '名称', '层级', '合作模式', '运营主体', '快递品牌', '揽收', '开业日期'];
-    const rows = Array.from({ length: MAX_IMPORT_ROWS }, (_, i) => [`IMP-${i}`, `导入中心${i}`, '县级中心', '邮快合作', '县邮政分公司', 'ems', '是', '2020-06-15']);
+    const rows = Array.from({ length: MAX_IMPORT_ROWS }, (_, i) => [
+      `IMP-${i}`,
+      `导入中心${i}`,
+      '县级中心',
+      '邮快合作',
+      '县邮政分公司',
+      'ems',
+      '是',
+      '2020-06-15',
+    ]);
     const file = await largestXlsx(header, rows, (f) => asJson(f, true).length < BODY_LIMIT - 1024);
     const { result, health } = await whileHealthPolled(() => send('/api/v1/service-points/import', asJson(file, false), 'application/json'));
     expect(result.status, JSON.stringify(result.body).slice(0, 500)).toBe(200);
@@ -273,20 +298,28 @@ describe('/health answers within a second while each import route reads the larg
     return { csv: lines.join('\r\n'), rows: lines.length - 1 };
   }
 
-  it.runIf(onPglite)('pickups, CSV: 50 MB, every row checked, refused at its last row (PGlite)', async () => {
-    const { csv, rows } = pickupFile(`${randomUUID()},${coop},${TOWNS.yanya},,ems,apple,,0,,2026-10-01T00:00:00Z`);
-    expect(Buffer.byteLength(csv)).toBeGreaterThan(MAX_PICKUP_IMPORT_BYTES * 0.99);
-    const { result, health } = await whileHealthPolled(() => send('/api/v1/pickups/import', csv, 'text/csv'));
-    expect(result.status).toBe(400);
-    expect(result.body.rowErrors).toEqual([{ row: rows + 1, field: 'parcels', message: expect.any(String) }]);
-    expectHealthy('pickups, CSV (50 MB, refused at its last row)', health);
-  }, 120_000);
+  it.runIf(onPglite)(
+    'pickups, CSV: 50 MB, every row checked, refused at its last row (PGlite)',
+    async () => {
+      const { csv, rows } = pickupFile(`${randomUUID()},${coop},${TOWNS.yanya},,ems,apple,,0,,2026-10-01T00:00:00Z`);
+      expect(Buffer.byteLength(csv)).toBeGreaterThan(MAX_PICKUP_IMPORT_BYTES * 0.99);
+      const { result, health } = await whileHealthPolled(() => send('/api/v1/pickups/import', csv, 'text/csv'));
+      expect(result.status).toBe(400);
+      expect(result.body.rowErrors).toEqual([{ row: rows + 1, field: 'parcels', message: expect.any(String) }]);
+      expectHealthy('pickups, CSV (50 MB, refused at its last row)', health);
+    },
+    120_000,
+  );
 
-  it.skipIf(onPglite)('pickups, CSV: 50 MB written (PostgreSQL)', async () => {
-    const { csv, rows } = pickupFile();
-    const { result, health } = await whileHealthPolled(() => send('/api/v1/pickups/import', csv, 'text/csv'));
-    expect(result.status, JSON.stringify(result.body).slice(0, 500)).toBe(200);
-    expect(result.body.summary).toMatchObject({ rows, created: rows });
-    expectHealthy('pickups, CSV (50 MB, written)', health);
-  }, 180_000);
+  it.skipIf(onPglite)(
+    'pickups, CSV: 50 MB written (PostgreSQL)',
+    async () => {
+      const { csv, rows } = pickupFile();
+      const { result, health } = await whileHealthPolled(() => send('/api/v1/pickups/import', csv, 'text/csv'));
+      expect(result.status, JSON.stringify(result.body).slice(0, 500)).toBe(200);
+      expect(result.body.summary).toMatchObject({ rows, created: rows });
+      expectHealthy('pickups, CSV (50 MB, written)', health);
+    },
+    180_000,
+  );
 });

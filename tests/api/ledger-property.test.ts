@@ -43,8 +43,13 @@ it('progress always equals a recomputation of the ledger', async () => {
       const dates = [base, addDays(base, 1), addDays(base, 2)];
       const project = (
         await post(t.app, '/api/v1/projects', {
-          code: `prop-${randomUUID().slice(0, 12)}`, name: '性质测试', productCode: 'apple', tier: 'gold',
-          targetParcels: 1000, startsOn: dates[1], endsOn: dates[2],
+          code: `prop-${randomUUID().slice(0, 12)}`,
+          name: '性质测试',
+          productCode: 'apple',
+          tier: 'gold',
+          targetParcels: 1000,
+          startsOn: dates[1],
+          endsOn: dates[2],
         })
       ).body.id as string;
 
@@ -59,8 +64,13 @@ it('progress always equals a recomputation of the ledger', async () => {
         const pending = group.map(async (cmd) => {
           if (cmd.kind === 'pickup') {
             const body = {
-              id: randomUUID(), cooperativeId: coop, townCode: towns[cmd.cell.town], carrierCode: carriers[cmd.cell.carrier],
-              productCode: 'apple', parcels: cmd.parcels, pickedUpAt: `${dates[cmd.cell.day]}T03:00:00Z`,
+              id: randomUUID(),
+              cooperativeId: coop,
+              townCode: towns[cmd.cell.town],
+              carrierCode: carriers[cmd.cell.carrier],
+              productCode: 'apple',
+              parcels: cmd.parcels,
+              pickedUpAt: `${dates[cmd.cell.day]}T03:00:00Z`,
             };
             const entry = { body, cell: cmd.cell, voided: false };
             sent.push(entry);
@@ -104,7 +114,9 @@ it('progress always equals a recomputation of the ledger', async () => {
           }
       const p = await progress(t.app, project);
       expect({ counted: p.countedParcels, confirmed: p.confirmedParcels, provisional: p.provisionalParcels }).toEqual({
-        counted: expected.counted, confirmed: expected.confirmed, provisional: expected.provisional,
+        counted: expected.counted,
+        confirmed: expected.confirmed,
+        provisional: expected.provisional,
       });
       for (const town of towns) expect(p.byTown.find((x: any) => x.townCode === town).counted).toBe(expected.byTown.get(town));
       for (const carrier of carriers) expect(p.byCarrier.find((x: any) => x.carrierCode === carrier).counted).toBe(expected.byCarrier.get(carrier));

@@ -111,7 +111,12 @@ describe('GET /api/v1/live', () => {
     const writer = await t.as('cooperative', coop);
     const carrier = await t.as('carrier', 'sf');
     const singles = Array.from({ length: 120 }, (_, i) =>
-      pickup(coop, { parcels: 1 + (i % 9), townCode: [TOWNS.yanya, TOWNS.dongli, TOWNS.nanma][i % 3], carrierCode: ['ems', 'sf'][i % 2], pickedUpAt: `2026-11-${String(10 + (i % 15)).padStart(2, '0')}T03:00:00Z` }),
+      pickup(coop, {
+        parcels: 1 + (i % 9),
+        townCode: [TOWNS.yanya, TOWNS.dongli, TOWNS.nanma][i % 3],
+        carrierCode: ['ems', 'sf'][i % 2],
+        pickedUpAt: `2026-11-${String(10 + (i % 15)).padStart(2, '0')}T03:00:00Z`,
+      }),
     );
     const batch = Array.from({ length: 300 }, () => pickup(coop, { parcels: 2, pickedUpAt: '2026-09-01T02:00:00Z' }));
     await Promise.all([

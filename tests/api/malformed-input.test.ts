@@ -26,7 +26,12 @@ beforeAll(async () => {
   t = await buildTestApp();
   coop = await createCooperative(t.app);
   project = await createProject(t.app);
-  const f = await post(t.app, '/api/v1/storage-facilities', { name: `冷库-${randomUUID().slice(0, 8)}`, townCode: TOWNS.yanya, kind: 'cold', capacityKg: 1_000_000 });
+  const f = await post(t.app, '/api/v1/storage-facilities', {
+    name: `冷库-${randomUUID().slice(0, 8)}`,
+    townCode: TOWNS.yanya,
+    kind: 'cold',
+    capacityKg: 1_000_000,
+  });
   expect(f.status).toBe(201);
   facility = f.body.id;
   // Something in every ledger and tally (the valid-bodies test adds a reversal), so a stray write or update would show.
@@ -114,7 +119,10 @@ const StrictErrorBody = z.strictObject({
   error: z.strictObject({
     code: ErrorCode,
     message: z.string().min(1),
-    issues: z.array(z.strictObject({ path: z.string(), message: z.string().min(1) })).min(1).optional(),
+    issues: z
+      .array(z.strictObject({ path: z.string(), message: z.string().min(1) }))
+      .min(1)
+      .optional(),
   }),
 });
 
@@ -292,7 +300,18 @@ const KINDS = {
     c('an instant', '2026-11-10T00:00:00Z'),
     str(LONG),
   ],
-  projectCode: (): Case[] => [...NOT_A_STRING, str(''), str('a'), str('Apple-2026'), str('apple 2026'), str('apple_2026'), str('-apple'), str('x'.repeat(65)), str('apple\u0000'), str(LONG)],
+  projectCode: (): Case[] => [
+    ...NOT_A_STRING,
+    str(''),
+    str('a'),
+    str('Apple-2026'),
+    str('apple 2026'),
+    str('apple_2026'),
+    str('-apple'),
+    str('x'.repeat(65)),
+    str('apple\u0000'),
+    str(LONG),
+  ],
 };
 
 type Fields = Record<string, { cases: Case[]; required: boolean }>;
@@ -406,8 +425,16 @@ function bodyShapes(valid: () => Json): { label: string; payload: string; conten
     { label: '10,000 nested arrays', payload: DEEP, want: VALIDATION('') },
     { label: '10,000 nested objects', payload: DEEP_OBJECT, want: VALIDATION('a') },
     { label: 'a __proto__ key', payload: `{"__proto__":{"polluted":true},${inner}`, want: { status: 400, code: ['INVALID_JSON', 'VALIDATION'] } },
-    { label: 'a nested __proto__ key', payload: `{"extra":{"__proto__":{"polluted":true}},${inner}`, want: { status: 400, code: ['INVALID_JSON', 'VALIDATION'] } },
-    { label: 'a constructor.prototype key', payload: `{"constructor":{"prototype":{"polluted":true}},${inner}`, want: { status: 400, code: ['INVALID_JSON', 'VALIDATION'] } },
+    {
+      label: 'a nested __proto__ key',
+      payload: `{"extra":{"__proto__":{"polluted":true}},${inner}`,
+      want: { status: 400, code: ['INVALID_JSON', 'VALIDATION'] },
+    },
+    {
+      label: 'a constructor.prototype key',
+      payload: `{"constructor":{"prototype":{"polluted":true}},${inner}`,
+      want: { status: 400, code: ['INVALID_JSON', 'VALIDATION'] },
+    },
     { label: 'a 10 MB body', payload: TEN_MB, want: { status: 413, code: 'PAYLOAD_TOO_LARGE' } },
     ...(
       [
@@ -479,8 +506,20 @@ describe('malformed input', () => {
     { name: 'POST /api/v1/pickups', method: 'POST', url: () => '/api/v1/pickups', fields: PICKUP_FIELDS, valid: validPickup },
     { name: 'POST /api/v1/packaging-runs', method: 'POST', url: () => '/api/v1/packaging-runs', fields: PACKAGING_FIELDS, valid: validPackagingRun },
     { name: 'POST /api/v1/storage-movements', method: 'POST', url: () => '/api/v1/storage-movements', fields: MOVEMENT_FIELDS, valid: validMovement },
-    { name: 'POST /api/v1/pickups/{id}/void', method: 'POST', url: () => `/api/v1/pickups/${pickupId}/void`, fields: VOID_FIELDS, valid: () => ({ reason: '录入错误' }) },
-    { name: 'PUT /api/v1/carrier-volumes/{carrierCode}/{townCode}/{productCode}/{date}', method: 'PUT', url: () => cellUrl(), fields: VOLUME_BODY_FIELDS, valid: () => ({ parcels: 8 }) },
+    {
+      name: 'POST /api/v1/pickups/{id}/void',
+      method: 'POST',
+      url: () => `/api/v1/pickups/${pickupId}/void`,
+      fields: VOID_FIELDS,
+      valid: () => ({ reason: '录入错误' }),
+    },
+    {
+      name: 'PUT /api/v1/carrier-volumes/{carrierCode}/{townCode}/{productCode}/{date}',
+      method: 'PUT',
+      url: () => cellUrl(),
+      fields: VOLUME_BODY_FIELDS,
+      valid: () => ({ parcels: 8 }),
+    },
   ];
 
   describe.each(BODY_ENDPOINTS)('$name', ({ method, url, fields, valid, extra }) => {
@@ -509,9 +548,14 @@ describe('malformed input', () => {
     it('refuses a malformed batch as a whole with 400 and an issue naming the field', async () => {
       const cases: { label: string; body: Json; path: string }[] = [
         { label: 'items missing', body: {}, path: 'items' },
-        ...[c('a string', 'x'), c('a number', 42), c('a boolean', true), c('null', null), c('an object of items', { 0: valid() }), c('10,000 nested objects', raw(DEEP_OBJECT))].map(
-          (k) => ({ label: `items as ${k.label}`, body: { items: k.value }, path: 'items' }),
-        ),
+        ...[
+          c('a string', 'x'),
+          c('a number', 42),
+          c('a boolean', true),
+          c('null', null),
+          c('an object of items', { 0: valid() }),
+          c('10,000 nested objects', raw(DEEP_OBJECT)),
+        ].map((k) => ({ label: `items as ${k.label}`, body: { items: k.value }, path: 'items' })),
         { label: 'no items', body: { items: [] }, path: 'items' },
         { label: `${max + 1} items`, body: { items: Array.from({ length: max + 1 }, () => ({})) }, path: 'items' },
         ...['extra', 'constructor', 'item'].map((key) => ({ label: `an unknown field "${key}"`, body: { ...batch(), [key]: 1 }, path: key })),
@@ -531,7 +575,10 @@ describe('malformed input', () => {
       ];
       const res = await send('POST', url, toJson({ items: items.map((i) => i.item) }));
       expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
-      const body = res.body as { results: { index: number; status: string; error?: { code: string; issues?: { path: string }[] } }[]; summary: Record<string, number> };
+      const body = res.body as {
+        results: { index: number; status: string; error?: { code: string; issues?: { path: string }[] } }[];
+        summary: Record<string, number>;
+      };
       expect(body.results).toHaveLength(items.length);
       expect(body.summary.invalid).toBe(items.length);
       items.forEach((it, index) => {

@@ -33,7 +33,10 @@ const put = (app: Injector, url: string, payload: unknown) => post(app, url, pay
 /** A refused import: the standard error body, plus the errors row by row. */
 function expectRejected(res: { status: number; body: any }) {
   expect(res.status).toBe(400);
-  expect(res.body).toEqual({ error: { code: 'VALIDATION', message: expect.stringContaining('nothing was written'), issues: expect.any(Array) }, rowErrors: expect.any(Array) });
+  expect(res.body).toEqual({
+    error: { code: 'VALIDATION', message: expect.stringContaining('nothing was written'), issues: expect.any(Array) },
+    rowErrors: expect.any(Array),
+  });
   expect(res.body.error.issues).toEqual(res.body.rowErrors.map((e: any) => ({ path: `rows.${e.row}.${e.field}`, message: e.message })));
 }
 
@@ -91,8 +94,18 @@ describe('villages', () => {
     const first = await post(t.app, '/api/v1/villages', input);
     expect(first.status).toBe(201);
     expect(first.body).toEqual({
-      id: expect.any(String), ...input, kind: 'village', surveyStatus: 'unsurveyed', surveyedOn: null, dissolvedOn: null, notes: null,
-      version: 1, createdAt: '2026-11-29T04:00:00.000Z', createdBy: expect.any(String), updatedAt: '2026-11-29T04:00:00.000Z', updatedBy: expect.any(String),
+      id: expect.any(String),
+      ...input,
+      kind: 'village',
+      surveyStatus: 'unsurveyed',
+      surveyedOn: null,
+      dissolvedOn: null,
+      notes: null,
+      version: 1,
+      createdAt: '2026-11-29T04:00:00.000Z',
+      createdBy: expect.any(String),
+      updatedAt: '2026-11-29T04:00:00.000Z',
+      updatedBy: expect.any(String),
     });
     const again = await post(t.app, '/api/v1/villages', input);
     expect(again.status).toBe(200);
@@ -119,7 +132,10 @@ describe('villages', () => {
     for (const [change, path] of cases) {
       const res = await post(t.app, '/api/v1/villages', { ...base, ...change });
       expectError(res, 400, 'VALIDATION');
-      expect(res.body.error.issues.map((i: any) => i.path), JSON.stringify(change)).toEqual([path]);
+      expect(
+        res.body.error.issues.map((i: any) => i.path),
+        JSON.stringify(change),
+      ).toEqual([path]);
     }
     expect((await get(t.app, `/api/v1/villages?townCode=${TOWN.dongli}`)).body.items.some((v: any) => v.name === '校验村')).toBe(false);
   });
@@ -151,7 +167,12 @@ describe('villages', () => {
       [2, 'update', ['name']],
       [3, 'update', ['surveyStatus', 'surveyedOn', 'notes']],
     ]);
-    expect(history.body.items[1]).toMatchObject({ changedAt: '2026-11-29T05:00:00.000Z', changedBy: expect.any(String), importId: null, record: { name: '上庄新村', code: v.code } });
+    expect(history.body.items[1]).toMatchObject({
+      changedAt: '2026-11-29T05:00:00.000Z',
+      changedBy: expect.any(String),
+      importId: null,
+      record: { name: '上庄新村', code: v.code },
+    });
     expect(history.body.items[0].record.name).toBe('上庄村');
     expectError(await get(t.app, `/api/v1/villages/${randomUUID()}/history`), 404, 'NOT_FOUND');
 
@@ -165,17 +186,43 @@ describe('villages', () => {
 
 describe('service points', () => {
   it('registers the tiers and keeps every change; closing a station is setting its closing date', async () => {
-    const hub = await servicePoint({ kind: 'county_hub', townCode: undefined, mode: 'courier_courier', name: '县快递分拨中心', brands: ['zto', 'yto', 'sto', 'yunda', 'jt'], openedOn: '2019-06-18' });
-    const node = await servicePoint({ kind: 'town_node', upstreamId: hub.id, name: '西里镇快递物流服务中心', brands: ['ems', 'zto', 'yto'], openedOn: '2019-09-01', coldChain: true, staff: 6 });
+    const hub = await servicePoint({
+      kind: 'county_hub',
+      townCode: undefined,
+      mode: 'courier_courier',
+      name: '县快递分拨中心',
+      brands: ['zto', 'yto', 'sto', 'yunda', 'jt'],
+      openedOn: '2019-06-18',
+    });
+    const node = await servicePoint({
+      kind: 'town_node',
+      upstreamId: hub.id,
+      name: '西里镇快递物流服务中心',
+      brands: ['ems', 'zto', 'yto'],
+      openedOn: '2019-09-01',
+      coldChain: true,
+      staff: 6,
+    });
     const v1 = await village(TOWN.xili);
     const v2 = await village(TOWN.xili);
     const input = pointInput({ upstreamId: node.id, villageIds: [v2.id, v1.id], openingHours: '08:00-19:00', videoMonitoring: true });
     const first = await post(t.app, '/api/v1/service-points', input);
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({
-      kind: 'village_station', townCode: TOWN.xili, mode: 'postal_courier', upstreamId: node.id, brands: ['ems', 'zto'], takesOutgoing: true,
-      openingHours: '08:00-19:00', staff: null, videoMonitoring: true, coldChain: false, openedOn: '2020-06-15', closedOn: null,
-      villageIds: [v1.id, v2.id].sort(), version: 1,
+      kind: 'village_station',
+      townCode: TOWN.xili,
+      mode: 'postal_courier',
+      upstreamId: node.id,
+      brands: ['ems', 'zto'],
+      takesOutgoing: true,
+      openingHours: '08:00-19:00',
+      staff: null,
+      videoMonitoring: true,
+      coldChain: false,
+      openedOn: '2020-06-15',
+      closedOn: null,
+      villageIds: [v1.id, v2.id].sort(),
+      version: 1,
     });
     // Idempotent on the code: the same content again is the same point, brands in any order.
     expect((await post(t.app, '/api/v1/service-points', { ...input, brands: ['zto', 'ems'] })).status).toBe(200);
@@ -198,7 +245,11 @@ describe('service points', () => {
     ]);
     expect(history.body.items[1].record.villageIds).toEqual([v1.id, v2.id].sort());
     expect(history.body.items[2].record.villageIds).toEqual([v1.id]);
-    expect((await auditOf('service_point', first.body.id)).map((a) => a.action).sort()).toEqual(['service-point.create', 'service-point.update', 'service-point.update']);
+    expect((await auditOf('service_point', first.body.id)).map((a) => a.action).sort()).toEqual([
+      'service-point.create',
+      'service-point.update',
+      'service-point.update',
+    ]);
 
     const open2020 = (await get(t.app, `/api/v1/service-points?townCode=${TOWN.xili}&openOn=2020-12-01`)).body.items.map((p: any) => p.id);
     expect(open2020).toEqual(expect.arrayContaining([node.id, first.body.id]));
@@ -263,9 +314,24 @@ describe('coverage', () => {
     ids.E = (await village(town, { name: '石桥社区', kind: 'community' })).id;
     const node = await servicePoint({ kind: 'town_node', townCode: town, brands: ['ems', 'zto', 'yto'], openedOn: '2019-05-01', name: '石桥镇快递服务中心' });
     ids.node = node.id;
-    await servicePoint({ townCode: town, upstreamId: node.id, brands: ['ems', 'zto'], openedOn: '2020-06-15', closedOn: '2021-03-01', villageIds: [ids.A, ids.E] });
+    await servicePoint({
+      townCode: town,
+      upstreamId: node.id,
+      brands: ['ems', 'zto'],
+      openedOn: '2020-06-15',
+      closedOn: '2021-03-01',
+      villageIds: [ids.A, ids.E],
+    });
     await servicePoint({ townCode: town, upstreamId: node.id, mode: 'courier_commerce', brands: ['yto'], openedOn: '2021-03-01', villageIds: [ids.A] });
-    await servicePoint({ townCode: town, upstreamId: node.id, mode: 'proxy', brands: ['ems'], openedOn: '2020-01-01', villageIds: [ids.B], name: '村民代办点' });
+    await servicePoint({
+      townCode: town,
+      upstreamId: node.id,
+      mode: 'proxy',
+      brands: ['ems'],
+      openedOn: '2020-01-01',
+      villageIds: [ids.B],
+      name: '村民代办点',
+    });
   });
 
   const townRow = async (query: string, town: string = TOWN.shiqiao) => {
@@ -276,7 +342,17 @@ describe('coverage', () => {
 
   it('counts a village from the opening day, not the day before; the closing day ends a station', async () => {
     const before = (await townRow('date=2020-06-14')).row;
-    expect(before).toMatchObject({ denominator: 4, denominatorSource: 'villages', covered: 0, coveredByProxy: 1, uncovered: 2, noData: 1, rate: 0, rateWithProxy: 0.25, label: '0 / 4 建制村' });
+    expect(before).toMatchObject({
+      denominator: 4,
+      denominatorSource: 'villages',
+      covered: 0,
+      coveredByProxy: 1,
+      uncovered: 2,
+      noData: 1,
+      rate: 0,
+      rateWithProxy: 0.25,
+      label: '0 / 4 建制村',
+    });
     const opening = (await townRow('date=2020-06-15')).row;
     expect(opening).toMatchObject({ covered: 1, coveredByProxy: 1, uncovered: 1, noData: 1, rate: 0.25, rateWithProxy: 0.5, label: '1 / 4 建制村' });
     // S1 closes on 2021-03-01 and S2 opens that day: A stays covered, but ZTO no longer reaches it.
@@ -288,11 +364,15 @@ describe('coverage', () => {
   it('excludes communities from numerator and denominator, and lists the villages with no data', async () => {
     const { row, body } = await townRow('date=2021-06-01');
     expect(row).toMatchObject({ importedVillages: 5, communitiesExcluded: 1, denominator: 4, covered: 1, coveredByProxy: 1, uncovered: 1, noData: 1 });
-    expect(body.noDataVillages.filter((v: any) => v.townCode === TOWN.shiqiao)).toEqual([{ id: ids.D, code: expect.any(String), name: '无数据村', townCode: TOWN.shiqiao }]);
+    expect(body.noDataVillages.filter((v: any) => v.townCode === TOWN.shiqiao)).toEqual([
+      { id: ids.D, code: expect.any(String), name: '无数据村', townCode: TOWN.shiqiao },
+    ]);
     const detail = await get(t.app, `/api/v1/coverage/villages?townCode=${TOWN.shiqiao}&date=2021-06-01`);
     const status = Object.fromEntries(detail.body.items.map((v: any) => [v.name, v.status]));
     expect(status).toEqual({ 石桥村: 'covered', 深山村: 'proxy', 搬迁村: 'uncovered', 无数据村: 'no_data', 石桥社区: 'excluded' });
-    expect(detail.body.items.find((v: any) => v.name === '石桥村').servedBy).toEqual([{ id: expect.any(String), code: expect.any(String), mode: 'courier_commerce' }]);
+    expect(detail.body.items.find((v: any) => v.name === '石桥村').servedBy).toEqual([
+      { id: expect.any(String), code: expect.any(String), mode: 'courier_commerce' },
+    ]);
     const noData = await get(t.app, `/api/v1/coverage/villages?townCode=${TOWN.shiqiao}&status=no_data`);
     expect(noData.body.items.map((v: any) => v.id)).toEqual([ids.D]);
     // Surveying D as uncovered moves it from "no data" to "uncovered".
@@ -313,7 +393,15 @@ describe('coverage', () => {
 
   it('falls back to the reference village count for a town with no villages on record, and says so', async () => {
     const { row, body } = await townRow('date=2021-06-01', TOWN.yanya);
-    expect(row).toMatchObject({ denominator: 30, denominatorSource: 'reference', referenceVillageCount: 30, importedVillages: 0, covered: 0, noData: 30, label: '0 / 30 建制村（参考数）' });
+    expect(row).toMatchObject({
+      denominator: 30,
+      denominatorSource: 'reference',
+      referenceVillageCount: 30,
+      importedVillages: 0,
+      covered: 0,
+      noData: 30,
+      label: '0 / 30 建制村（参考数）',
+    });
     expect(body.townsWithoutVillages).toContain(TOWN.yanya);
     expect(body.county.denominatorSource).toBe('mixed');
     expect(body.county.denominator).toBe(body.byTown.reduce((s: number, r: any) => s + r.denominator, 0));
@@ -325,7 +413,10 @@ describe('coverage', () => {
     expect(early.network.townsWithoutNode).toContain(TOWN.shiqiao);
     const later = (await townRow('date=2021-06-01')).body;
     expect(later.network.townsWithoutNode).not.toContain(TOWN.shiqiao);
-    expect(later.targets.map((x: any) => [x.by, x.rate, x.countsProxy])).toEqual([['2020-12-31', 0.8, true], ['2021-12-31', 1, true]]);
+    expect(later.targets.map((x: any) => [x.by, x.rate, x.countsProxy])).toEqual([
+      ['2020-12-31', 0.8, true],
+      ['2021-12-31', 1, true],
+    ]);
     expect(later.targets[0].status).toBe('missed');
     expect(later.targets[1].status).toBe('open');
     expect((await townRow('date=2021-06-01')).row.belowTarget).toBe(true);
@@ -339,12 +430,27 @@ describe('coverage', () => {
     expect(monthly.body).toMatchObject({ from: '2020-05-01', to: '2021-03-15', interval: 'month', townCode: TOWN.shiqiao, denominatorSource: 'villages' });
     const points = monthly.body.points;
     expect(points.map((p: any) => p.date)).toEqual([
-      '2020-05-31', '2020-06-30', '2020-07-31', '2020-08-31', '2020-09-30', '2020-10-31', '2020-11-30', '2020-12-31', '2021-01-31', '2021-02-28', '2021-03-15',
+      '2020-05-31',
+      '2020-06-30',
+      '2020-07-31',
+      '2020-08-31',
+      '2020-09-30',
+      '2020-10-31',
+      '2020-11-30',
+      '2020-12-31',
+      '2021-01-31',
+      '2021-02-28',
+      '2021-03-15',
     ]);
     expect(points[0]).toEqual({ date: '2020-05-31', denominator: 4, covered: 0, coveredByProxy: 1, uncovered: 2, noData: 1, rate: 0, rateWithProxy: 0.25 });
     expect(points.slice(1).every((p: any) => p.covered === 1)).toBe(true);
     const daily = await get(t.app, `/api/v1/coverage/series?townCode=${TOWN.shiqiao}&from=2021-02-27&to=2021-03-02&interval=day&brand=zto`);
-    expect(daily.body.points.map((p: any) => [p.date, p.covered])).toEqual([['2021-02-27', 1], ['2021-02-28', 1], ['2021-03-01', 0], ['2021-03-02', 0]]);
+    expect(daily.body.points.map((p: any) => [p.date, p.covered])).toEqual([
+      ['2021-02-27', 1],
+      ['2021-02-28', 1],
+      ['2021-03-01', 0],
+      ['2021-03-02', 0],
+    ]);
     const county = await get(t.app, '/api/v1/coverage/series?from=2020-01-01&to=2020-12-31');
     expect(county.body.points).toHaveLength(12);
     expect(county.body.denominatorSource).toBe('mixed');
@@ -363,19 +469,50 @@ describe('coverage', () => {
 describe('targets', () => {
   it('are seeded from the reference data and replaced by an admin, with an audit row', async () => {
     const seeded = await get(t.app, '/api/v1/coverage/targets');
-    expect(seeded.body.items.map((x: any) => [x.by, x.rate, x.countsProxy])).toEqual([['2020-12-31', 0.8, true], ['2021-12-31', 1, true]]);
-    const next = { items: [{ by: '2021-12-31', rate: 1 }, { by: '2020-12-31', rate: 0.85, countsProxy: false, label: '省定目标' }] };
+    expect(seeded.body.items.map((x: any) => [x.by, x.rate, x.countsProxy])).toEqual([
+      ['2020-12-31', 0.8, true],
+      ['2021-12-31', 1, true],
+    ]);
+    const next = {
+      items: [
+        { by: '2021-12-31', rate: 1 },
+        { by: '2020-12-31', rate: 0.85, countsProxy: false, label: '省定目标' },
+      ],
+    };
     const res = await put(t.app, '/api/v1/coverage/targets', next);
     expect(res.status).toBe(200);
-    expect(res.body.items.map((x: any) => [x.by, x.rate, x.countsProxy, x.label])).toEqual([['2020-12-31', 0.85, false, '省定目标'], ['2021-12-31', 1, true, null]]);
+    expect(res.body.items.map((x: any) => [x.by, x.rate, x.countsProxy, x.label])).toEqual([
+      ['2020-12-31', 0.85, false, '省定目标'],
+      ['2021-12-31', 1, true, null],
+    ]);
     expect((await get(t.app, '/api/v1/coverage?date=2020-06-01')).body.targets.map((x: any) => x.rate)).toEqual([0.85, 1]);
     const audit = await get(t.app, '/api/v1/audit?action=coverage-targets.set');
-    expect(audit.body.items[0].details.after).toEqual([{ by: '2020-12-31', rate: 0.85, countsProxy: false, label: '省定目标' }, { by: '2021-12-31', rate: 1, countsProxy: true, label: null }]);
+    expect(audit.body.items[0].details.after).toEqual([
+      { by: '2020-12-31', rate: 0.85, countsProxy: false, label: '省定目标' },
+      { by: '2021-12-31', rate: 1, countsProxy: true, label: null },
+    ]);
 
-    for (const bad of [{ items: [] }, { items: [{ by: '2020-12-31', rate: 1.2 }] }, { items: [{ by: '2020-12-31', rate: 0 }] }, { items: [{ by: '2020-12-31', rate: 0.8 }, { by: '2020-12-31', rate: 0.9 }] }, { items: [{ by: '2020-12-31', rate: 0.12345 }] }]) {
+    for (const bad of [
+      { items: [] },
+      { items: [{ by: '2020-12-31', rate: 1.2 }] },
+      { items: [{ by: '2020-12-31', rate: 0 }] },
+      {
+        items: [
+          { by: '2020-12-31', rate: 0.8 },
+          { by: '2020-12-31', rate: 0.9 },
+        ],
+      },
+      { items: [{ by: '2020-12-31', rate: 0.12345 }] },
+    ]) {
       expectError(await put(t.app, '/api/v1/coverage/targets', bad), 400, 'VALIDATION');
     }
-    expect((await put(t.app, '/api/v1/coverage/targets', { items: seeded.body.items.map(({ by, rate, countsProxy, label }: any) => ({ by, rate, countsProxy, label })) })).status).toBe(200);
+    expect(
+      (
+        await put(t.app, '/api/v1/coverage/targets', {
+          items: seeded.body.items.map(({ by, rate, countsProxy, label }: any) => ({ by, rate, countsProxy, label })),
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -457,7 +594,12 @@ describe('village imports', () => {
     const dry = await post(t.app, '/api/v1/villages/import', { ...csv(good), dryRun: true });
     expect(dry.status).toBe(200);
     expect(dry.body).toMatchObject({ ok: true, dryRun: true, importId: null, summary: { rows: 4, created: 4, updated: 0, unchanged: 0 }, errors: [] });
-    expect(dry.body.rows.map((r: any) => [r.row, r.action, r.id])).toEqual([[2, 'create', null], [3, 'create', null], [4, 'create', null], [5, 'create', null]]);
+    expect(dry.body.rows.map((r: any) => [r.row, r.action, r.id])).toEqual([
+      [2, 'create', null],
+      [3, 'create', null],
+      [4, 'create', null],
+      [5, 'create', null],
+    ]);
     expect((await get(t.app, `/api/v1/villages?townCode=${town}`)).body.items).toEqual([]);
 
     const res = await post(t.app, '/api/v1/villages/import', csv(good));
@@ -496,11 +638,18 @@ describe('village imports', () => {
     ]);
     const res = await post(t.app, '/api/v1/villages/import', { format: 'xlsx', content });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.rows.map((r: any) => [r.row, r.code, r.action])).toEqual([[3, `${town}210`, 'create'], [4, `${town}211`, 'create']]);
+    expect(res.body.rows.map((r: any) => [r.row, r.code, r.action])).toEqual([
+      [3, `${town}210`, 'create'],
+      [4, `${town}211`, 'create'],
+    ]);
     const merged = (await get(t.app, `/api/v1/villages?townCode=${town}`)).body.items.find((v: any) => v.name === '北峪村');
     expect(merged.dissolvedOn).toBe('2021-07-01');
 
-    const bad = await xlsx([['代码', '乡镇', '名称'], [Number(`${town}212`), '悦庄镇', '南峪村'], ['abc', '悦庄镇', '坏村']]);
+    const bad = await xlsx([
+      ['代码', '乡镇', '名称'],
+      [Number(`${town}212`), '悦庄镇', '南峪村'],
+      ['abc', '悦庄镇', '坏村'],
+    ]);
     const refused = await post(t.app, '/api/v1/villages/import', { format: 'xlsx', content: bad });
     expectRejected(refused);
     expect(refused.body.rowErrors).toEqual([{ row: 3, field: 'code', message: expect.any(String) }]);
@@ -516,12 +665,15 @@ describe('service point imports', () => {
   beforeAll(async () => {
     const res = await post(t.app, '/api/v1/villages/import', {
       format: 'csv',
-      content: ['code,townCode,name', `${town}201,中庄镇,中庄村`, `${town}202,中庄镇,上崖村`, `${town}203,中庄镇,下崖村`, `${town}204,中庄镇,远山村`].join('\n'),
+      content: ['code,townCode,name', `${town}201,中庄镇,中庄村`, `${town}202,中庄镇,上崖村`, `${town}203,中庄镇,下崖村`, `${town}204,中庄镇,远山村`].join(
+        '\n',
+      ),
     });
     expect(res.status).toBe(200);
     villages = (await get(t.app, `/api/v1/villages?townCode=${town}`)).body.items;
   });
-  const header = 'code,name,kind,townCode,mode,upstreamCode,operator,brands,takesOutgoing,openingHours,staff,videoMonitoring,coldChain,openedOn,closedOn,villages';
+  const header =
+    'code,name,kind,townCode,mode,upstreamCode,operator,brands,takesOutgoing,openingHours,staff,videoMonitoring,coldChain,openedOn,closedOn,villages';
 
   it('reports every bad row, resolving references within the file, and writes nothing', async () => {
     const before = await Promise.all([count('service_points'), count('service_point_villages'), count('service_point_versions')]);
@@ -573,7 +725,13 @@ describe('service point imports', () => {
     const points = (await get(t.app, `/api/v1/service-points?townCode=${town}`)).body.items;
     const byCode = Object.fromEntries(points.map((p: any) => [p.code, p]));
     const vid = (name: string) => villages.find((v) => v.name === name)!.id;
-    expect(byCode['ZZ-V1']).toMatchObject({ brands: ['zto', 'yto'], upstreamId: byCode['ZZ-N'].id, villageIds: [vid('中庄村')], staff: 2, mode: 'courier_commerce' });
+    expect(byCode['ZZ-V1']).toMatchObject({
+      brands: ['zto', 'yto'],
+      upstreamId: byCode['ZZ-N'].id,
+      villageIds: [vid('中庄村')],
+      staff: 2,
+      mode: 'courier_commerce',
+    });
     expect(byCode['ZZ-V2'].villageIds).toEqual([vid('上崖村'), vid('下崖村')].sort());
     expect(byCode['ZZ-N']).toMatchObject({ kind: 'town_node', coldChain: true, videoMonitoring: true, openingHours: '08:00-18:00', upstreamId: null });
 
@@ -587,7 +745,10 @@ describe('service point imports', () => {
     const close = await post(t.app, '/api/v1/service-points/import', { format: 'csv', content: ['code,closedOn', 'ZZ-V2,2022-01-01'].join('\n') });
     expect(close.body.summary).toEqual({ rows: 1, created: 0, updated: 1, unchanged: 0 });
     const history = await get(t.app, `/api/v1/service-points/${byCode['ZZ-V2'].id}/history`);
-    expect(history.body.items.map((i: any) => [i.version, i.change, i.changedFields])).toEqual([[1, 'import', []], [2, 'import', ['closedOn']]]);
+    expect(history.body.items.map((i: any) => [i.version, i.change, i.changedFields])).toEqual([
+      [1, 'import', []],
+      [2, 'import', ['closedOn']],
+    ]);
     expect(history.body.items[1].importId).toBe(close.body.importId);
     expect(await row('2022-01-01')).toMatchObject({ covered: 1, uncovered: 2 });
     expect((await get(t.app, `/api/v1/audit?action=service-point.import&targetId=${close.body.importId}`)).body.items).toHaveLength(1);
@@ -601,11 +762,22 @@ describe('access', () => {
     const v = await village(TOWN.dongli);
     const p = await servicePoint({ townCode: TOWN.dongli });
     const official = await t.as('official');
-    const coop = await t.as('cooperative', (await post(t.app, '/api/v1/cooperatives', { name: `合作社-${randomUUID().slice(0, 6)}`, townCode: TOWN.dongli })).body.id);
+    const coop = await t.as(
+      'cooperative',
+      (await post(t.app, '/api/v1/cooperatives', { name: `合作社-${randomUUID().slice(0, 6)}`, townCode: TOWN.dongli })).body.id,
+    );
     const carrier = await t.as('carrier', 'ems');
     const reads = [
-      '/api/v1/villages', `/api/v1/villages/${v.id}`, `/api/v1/villages/${v.id}/history`, '/api/v1/service-points', `/api/v1/service-points/${p.id}`,
-      `/api/v1/service-points/${p.id}/history`, '/api/v1/coverage', '/api/v1/coverage/series?from=2021-01-01', '/api/v1/coverage/villages', '/api/v1/coverage/targets',
+      '/api/v1/villages',
+      `/api/v1/villages/${v.id}`,
+      `/api/v1/villages/${v.id}/history`,
+      '/api/v1/service-points',
+      `/api/v1/service-points/${p.id}`,
+      `/api/v1/service-points/${p.id}/history`,
+      '/api/v1/coverage',
+      '/api/v1/coverage/series?from=2021-01-01',
+      '/api/v1/coverage/villages',
+      '/api/v1/coverage/targets',
     ];
     for (const client of [official, coop, carrier]) for (const url of reads) expect((await get(client, url)).status, url).toBe(200);
     for (const url of reads) expectError(await get(t.server, url), 401, 'UNAUTHORIZED');
@@ -615,7 +787,11 @@ describe('access', () => {
     for (const client of [official, coop, carrier]) {
       expectError(await post(client, '/api/v1/villages', { code: villageCode(TOWN.dongli), townCode: TOWN.dongli, name: '越权村' }), 403, 'FORBIDDEN');
       expectError(await patch(client, `/api/v1/villages/${v.id}`, { name: '越权村' }), 403, 'FORBIDDEN');
-      expectError(await post(client, '/api/v1/villages/import', { format: 'csv', content: `code,townCode,name\n${villageCode(TOWN.dongli)},${TOWN.dongli},越权村` }), 403, 'FORBIDDEN');
+      expectError(
+        await post(client, '/api/v1/villages/import', { format: 'csv', content: `code,townCode,name\n${villageCode(TOWN.dongli)},${TOWN.dongli},越权村` }),
+        403,
+        'FORBIDDEN',
+      );
       expectError(await post(client, '/api/v1/service-points', pointInput({ townCode: TOWN.dongli })), 403, 'FORBIDDEN');
       expectError(await patch(client, `/api/v1/service-points/${p.id}`, { closedOn: '2022-01-01' }), 403, 'FORBIDDEN');
       expectError(await post(client, '/api/v1/service-points/import', { format: 'csv', content: `code,closedOn\n${p.code},2022-01-01` }), 403, 'FORBIDDEN');

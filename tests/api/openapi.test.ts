@@ -3,8 +3,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { z } from 'zod';
 import { IdParams } from '../../server/contracts/common.ts';
 import {
-  CarrierVolumeBatchInput, CarrierVolumeBody, CarrierVolumeParams, PackagingRunInput, PickupBatchInput, PickupInput, PickupListQuery,
-  StorageMovementInput, VoidInput,
+  CarrierVolumeBatchInput,
+  CarrierVolumeBody,
+  CarrierVolumeParams,
+  PackagingRunInput,
+  PickupBatchInput,
+  PickupInput,
+  PickupListQuery,
+  StorageMovementInput,
+  VoidInput,
 } from '../../server/contracts/ledger.ts';
 import { CooperativeInput, StorageFacilityInput } from '../../server/contracts/organizations.ts';
 import { ProjectInput, ReconciliationQuery } from '../../server/contracts/projects.ts';
@@ -20,7 +27,10 @@ afterAll(() => t?.close());
 const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 type Operation = {
-  requestBody?: { required?: boolean; content?: Record<string, { schema?: { type?: string; properties?: Record<string, unknown>; required?: string[]; additionalProperties?: unknown } }> };
+  requestBody?: {
+    required?: boolean;
+    content?: Record<string, { schema?: { type?: string; properties?: Record<string, unknown>; required?: string[]; additionalProperties?: unknown } }>;
+  };
   parameters?: { in: string; name: string; required?: boolean }[];
   responses?: Record<string, unknown>;
 };
@@ -123,7 +133,12 @@ describe('GET /api/v1/openapi.json', () => {
     expect(op, `${method} ${path} is listed`).toBeDefined();
     const params = (op.parameters ?? []).filter((p) => p.in === where);
     expect(params.map((p) => p.name).sort()).toEqual(names);
-    expect(params.filter((p) => p.required).map((p) => p.name).sort()).toEqual(required);
+    expect(
+      params
+        .filter((p) => p.required)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(required);
   });
 });
 

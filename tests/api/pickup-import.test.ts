@@ -31,7 +31,15 @@ const csvCell = (v: unknown) => {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 const csvOf = (rows: P[], header = HEADER) =>
-  [header, ...rows.map((r) => header.split(',').map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
+  [
+    header,
+    ...rows.map((r) =>
+      header
+        .split(',')
+        .map((c) => csvCell(r[c]))
+        .join(','),
+    ),
+  ].join('\r\n') + '\r\n';
 
 async function upload(client: Injector, body: string | Buffer, contentType = 'text/csv') {
   const res = await client.inject({ method: 'POST', url: '/api/v1/pickups/import', headers: { 'content-type': contentType }, payload: body });
@@ -176,7 +184,7 @@ describe('POST /api/v1/pickups/import', () => {
   });
 
   describe('scope', () => {
-    it("lets a cooperative import its own pickups, leaving cooperativeId out", async () => {
+    it('lets a cooperative import its own pickups, leaving cooperativeId out', async () => {
       const rows = [pickup(coopA), pickup(coopA)];
       const header = HEADER.replace('cooperativeId,', '');
       const res = await upload(asCoopA, csvOf(rows, header));

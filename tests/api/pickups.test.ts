@@ -112,15 +112,7 @@ describe('POST /api/v1/pickups/batch', () => {
     const fresh = pickup(coop, { townCode: TOWNS.nanma, parcels: 4 });
     const before = (await progress(t.app, project)).byTown.find((x: any) => x.townCode === TOWNS.nanma).counted;
     const res = await post(t.app, '/api/v1/pickups/batch', {
-      items: [
-        fresh,
-        existing,
-        { ...existing, parcels: 99 },
-        { ...fresh },
-        { ...pickup(coop), parcels: -1 },
-        pickup(randomUUID()),
-        'not an object',
-      ],
+      items: [fresh, existing, { ...existing, parcels: 99 }, { ...fresh }, { ...pickup(coop), parcels: -1 }, pickup(randomUUID()), 'not an object'],
     });
     expect(res.status).toBe(200);
     expect(res.body.results.map((r: any) => r.status)).toEqual(['created', 'duplicate', 'conflict', 'duplicate', 'invalid', 'invalid', 'invalid']);

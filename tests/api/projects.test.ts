@@ -236,7 +236,15 @@ describe('GET /api/v1/projects/{id}/progress', () => {
     expect(p.byCarrier.filter((x: any) => x.counted !== 0)).toHaveLength(1);
     expect(p.daily.filter((d: any) => d.counted !== 0)).toEqual([{ date: '2026-11-25', counted: 45, cumulative: 45 }]);
     // B (50 logged, 45 reported) is the one cell to reconcile, for the town and the county alike.
-    const cellB = { date: '2026-11-25', townCode: TOWNS.dongli, carrierCode: 'sf', productCode: 'apple', loggedParcels: 50, reportedParcels: 45, difference: 5 };
+    const cellB = {
+      date: '2026-11-25',
+      townCode: TOWNS.dongli,
+      carrierCode: 'sf',
+      productCode: 'apple',
+      loggedParcels: 50,
+      reportedParcels: 45,
+      difference: 5,
+    };
     expect((await get(t.app, `/api/v1/reconciliation?projectId=${town}`)).body.items).toEqual([cellB]);
     expect((await get(t.app, `/api/v1/reconciliation?projectId=${county}`)).body.items).toEqual([cellB]);
     expect((await get(t.app, `/api/v1/reconciliation?projectId=${cherry}`)).body.items).toEqual([]);
@@ -353,9 +361,18 @@ describe('season projects', () => {
     try {
       const opened = await openDatabase(options(), clock.now);
       const ctx = opened.systemCtx;
-      const list = async () => (await ctx.db.query.projects.findMany()).map((p) => ({
-        code: p.code, productCode: p.productCode, tier: p.tier, targetParcels: p.targetParcels, startsOn: p.startsOn, endsOn: p.endsOn, townCode: p.townCode,
-      })).sort((a, b) => a.code.localeCompare(b.code));
+      const list = async () =>
+        (await ctx.db.query.projects.findMany())
+          .map((p) => ({
+            code: p.code,
+            productCode: p.productCode,
+            tier: p.tier,
+            targetParcels: p.targetParcels,
+            startsOn: p.startsOn,
+            endsOn: p.endsOn,
+            townCode: p.townCode,
+          }))
+          .sort((a, b) => a.code.localeCompare(b.code));
       expect(await list()).toEqual([
         { code: 'apple-2026', productCode: 'apple', tier: 'gold', targetParcels: 10_000_000, startsOn: '2026-08-20', endsOn: '2027-04-30', townCode: null },
         { code: 'cherry-2027', productCode: 'cherry', tier: 'silver', targetParcels: 5_000_000, startsOn: '2027-04-01', endsOn: '2027-06-15', townCode: null },

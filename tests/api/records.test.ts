@@ -85,12 +85,26 @@ describe('GET /api/v1/pickups', () => {
   it("filters by project: its product and period, and a town project's town", async () => {
     const county = await createProject(t.app, { startsOn: '2026-11-01', endsOn: '2026-11-30' });
     expect(idsOf(await list(`projectId=${county}`))).toEqual(ids('nov12zto', 'nov11sf', 'nov10ems'));
-    const town = await createProject(t.app, { code: `dongli-${uid()}`, tier: 'bronze', targetParcels: 1_000_000, townCode: TOWNS.dongli, startsOn: '2026-11-01', endsOn: '2026-11-30' });
+    const town = await createProject(t.app, {
+      code: `dongli-${uid()}`,
+      tier: 'bronze',
+      targetParcels: 1_000_000,
+      townCode: TOWNS.dongli,
+      startsOn: '2026-11-01',
+      endsOn: '2026-11-30',
+    });
     expect(idsOf(await list(`projectId=${town}`))).toEqual(ids('nov12zto'));
     // Further filters narrow the project down.
     expect(idsOf(await list(`projectId=${county}&carrierCode=ems`))).toEqual(ids('nov10ems'));
     expect(idsOf(await list(`projectId=${county}&to=2026-11-10`))).toEqual(ids('nov10ems'));
-    const cherry = await createProject(t.app, { code: `cherry-${uid()}`, productCode: 'cherry', tier: 'silver', targetParcels: 5_000_000, startsOn: '2026-04-01', endsOn: '2026-06-15' });
+    const cherry = await createProject(t.app, {
+      code: `cherry-${uid()}`,
+      productCode: 'cherry',
+      tier: 'silver',
+      targetParcels: 5_000_000,
+      startsOn: '2026-04-01',
+      endsOn: '2026-06-15',
+    });
     expect(idsOf(await list(`projectId=${cherry}`))).toEqual(ids('cherry'));
   });
 
@@ -99,7 +113,10 @@ describe('GET /api/v1/pickups', () => {
     expect((await post(t.app, '/api/v1/pickups', p)).status).toBe(201);
     const voided = await post(t.app, `/api/v1/pickups/${p.id}/void`, { reason: '重复录入' });
     expect(voided.status).toBe(200);
-    expect(voided.body).toMatchObject({ voided: true, pickup: { id: p.id, voided: { reason: '重复录入', by: expect.stringMatching(/^token:/), at: expect.any(String) } } });
+    expect(voided.body).toMatchObject({
+      voided: true,
+      pickup: { id: p.id, voided: { reason: '重复录入', by: expect.stringMatching(/^token:/), at: expect.any(String) } },
+    });
     const included = await list('from=2026-11-20&to=2026-11-20');
     expect(included.body.items).toEqual([expect.objectContaining({ id: p.id, voided: expect.objectContaining({ reason: '重复录入' }) })]);
     expect(idsOf(await list('from=2026-11-20&to=2026-11-20&voided=include'))).toEqual([p.id]);
@@ -110,7 +127,15 @@ describe('GET /api/v1/pickups', () => {
 
   it('pages newest first by cursor: every pickup once, ties on the same instant included, nothing shifted by later writes', async () => {
     const pager = await createCooperative(t.app, { name: `分页合作社-${uid()}` });
-    const at = ['2026-11-01T01:00:00Z', '2026-11-02T01:00:00Z', '2026-11-02T01:00:00Z', '2026-11-02T01:00:00Z', '2026-11-03T01:00:00.123Z', '2026-11-04T01:00:00Z', '2026-11-05T01:00:00Z'];
+    const at = [
+      '2026-11-01T01:00:00Z',
+      '2026-11-02T01:00:00Z',
+      '2026-11-02T01:00:00Z',
+      '2026-11-02T01:00:00Z',
+      '2026-11-03T01:00:00.123Z',
+      '2026-11-04T01:00:00Z',
+      '2026-11-05T01:00:00Z',
+    ];
     const items = at.map((pickedUpAt) => pickup(pager, { pickedUpAt }));
     expect((await post(t.app, '/api/v1/pickups/batch', { items })).body.summary.created).toBe(items.length);
     const expected = [...items]
@@ -192,7 +217,14 @@ describe('GET /api/v1/pickups', () => {
 // ---------------------------------------------------------------------------------------------
 
 const packagingRun = (cooperativeId: string, overrides: Record<string, unknown> = {}) => ({
-  id: randomUUID(), cooperativeId, productCode: 'apple', packageType: '5kg 礼盒', parcels: 20, fruitKg: 100, packedAt: '2026-11-10T03:00:00Z', ...overrides,
+  id: randomUUID(),
+  cooperativeId,
+  productCode: 'apple',
+  packageType: '5kg 礼盒',
+  parcels: 20,
+  fruitKg: 100,
+  packedAt: '2026-11-10T03:00:00Z',
+  ...overrides,
 });
 
 describe('packaging runs: GET /api/v1/packaging-runs and POST /api/v1/packaging-runs/{id}/void', () => {
@@ -221,15 +253,32 @@ describe('packaging runs: GET /api/v1/packaging-runs and POST /api/v1/packaging-
     expect(res.status).toBe(200);
     expect(idsOf(res)).toEqual([runs.a2.id, runs.a1.id, runs.aCherry.id]);
     expect(res.body.items[0]).toEqual({
-      id: runs.a2.id, cooperativeId: coopA, townCode: TOWNS.yanya, productCode: 'apple', packageType: '2.5kg 纸箱', parcels: 20, fruitKg: 100,
-      packedAt: '2026-11-12T03:00:00.000Z', businessDate: '2026-11-12', recordedAt: expect.any(String), recordedBy: expect.stringMatching(/^token:/), voided: null,
+      id: runs.a2.id,
+      cooperativeId: coopA,
+      townCode: TOWNS.yanya,
+      productCode: 'apple',
+      packageType: '2.5kg 纸箱',
+      parcels: 20,
+      fruitKg: 100,
+      packedAt: '2026-11-12T03:00:00.000Z',
+      businessDate: '2026-11-12',
+      recordedAt: expect.any(String),
+      recordedBy: expect.stringMatching(/^token:/),
+      voided: null,
     });
     expect(res.body.nextCursor).toBeNull();
     expect(idsOf(await get(t.app, `/api/v1/packaging-runs?townCode=${TOWNS.dongli}`))).toContain(runs.b1.id);
     expect(idsOf(await get(t.app, `/api/v1/packaging-runs?townCode=${TOWNS.dongli}`))).not.toContain(runs.a1.id);
     expect(idsOf(await get(t.app, `/api/v1/packaging-runs?cooperativeId=${coopA}&productCode=cherry`))).toEqual([runs.aCherry.id]);
     expect(idsOf(await get(t.app, `/api/v1/packaging-runs?cooperativeId=${coopA}&from=2026-11-11&to=2026-11-30`))).toEqual([runs.a2.id]);
-    const town = await createProject(t.app, { code: `yanya-${uid()}`, tier: 'bronze', targetParcels: 1_000_000, townCode: TOWNS.yanya, startsOn: '2026-11-01', endsOn: '2026-11-30' });
+    const town = await createProject(t.app, {
+      code: `yanya-${uid()}`,
+      tier: 'bronze',
+      targetParcels: 1_000_000,
+      townCode: TOWNS.yanya,
+      startsOn: '2026-11-01',
+      endsOn: '2026-11-30',
+    });
     const inProject = idsOf(await get(t.app, `/api/v1/packaging-runs?projectId=${town}&limit=500`));
     expect(inProject).toEqual(expect.arrayContaining([runs.a1.id, runs.a2.id]));
     expect(inProject).not.toContain(runs.b1.id);
@@ -282,7 +331,11 @@ describe('packaging runs: GET /api/v1/packaging-runs and POST /api/v1/packaging-
 
   it('refuses bad filters with field-level issues', async () => {
     for (const [query, path] of [
-      ['carrierCode=ems', 'carrierCode'], ['cursor=%2F%2F', 'cursor'], [`projectId=${randomUUID()}`, 'projectId'], ['from=2026-11-02&to=2026-11-01', 'to'], ['productCode=pear', 'productCode'],
+      ['carrierCode=ems', 'carrierCode'],
+      ['cursor=%2F%2F', 'cursor'],
+      [`projectId=${randomUUID()}`, 'projectId'],
+      ['from=2026-11-02&to=2026-11-01', 'to'],
+      ['productCode=pear', 'productCode'],
     ] as const) {
       const res = await get(t.app, `/api/v1/packaging-runs?${query}`);
       expectError(res, 400, 'VALIDATION');
@@ -307,7 +360,13 @@ describe('storage movements: GET /api/v1/storage-movements and POST /api/v1/stor
   });
 
   async function facility(overrides: Record<string, unknown> = {}): Promise<string> {
-    const res = await post(t.app, '/api/v1/storage-facilities', { name: `冷库-${uid()}`, townCode: TOWNS.dongli, kind: 'cold', operatorCooperativeId: coop, ...overrides });
+    const res = await post(t.app, '/api/v1/storage-facilities', {
+      name: `冷库-${uid()}`,
+      townCode: TOWNS.dongli,
+      kind: 'cold',
+      operatorCooperativeId: coop,
+      ...overrides,
+    });
     expect(res.status).toBe(201);
     return res.body.id;
   }
@@ -331,7 +390,15 @@ describe('storage movements: GET /api/v1/storage-movements and POST /api/v1/stor
     expect(first.status).toBe(200);
     expect(first.body).toEqual({
       voided: true,
-      movement: expect.objectContaining({ id: out, direction: 'out', weightKg: 300, facilityId: f, townCode: TOWNS.dongli, operatorCooperativeId: coop, voided: expect.objectContaining({ reason: '出库单作废' }) }),
+      movement: expect.objectContaining({
+        id: out,
+        direction: 'out',
+        weightKg: 300,
+        facilityId: f,
+        townCode: TOWNS.dongli,
+        operatorCooperativeId: coop,
+        voided: expect.objectContaining({ reason: '出库单作废' }),
+      }),
     });
     expect(await stockOf(f)).toEqual([['apple', 1000.125]]);
     const again = await voidIt(asCoop, out, '再来一次');
@@ -340,7 +407,9 @@ describe('storage movements: GET /api/v1/storage-movements and POST /api/v1/stor
 
     expect((await voidIt(t.app, into)).body.voided).toBe(true);
     expect(await stockOf(f)).toEqual([['apple', 0]]);
-    expect(await auditRows('storage-movement.void', into)).toEqual([{ actor: expect.stringMatching(/^token:/), details: { reason: '录入有误', direction: 'in', weightKg: 1000.125 } }]);
+    expect(await auditRows('storage-movement.void', into)).toEqual([
+      { actor: expect.stringMatching(/^token:/), details: { reason: '录入有误', direction: 'in', weightKg: 1000.125 } },
+    ]);
     expect(await auditRows('storage-movement.void', out)).toHaveLength(1);
     const report = await verifyTallies({ ctx: t.ctx });
     expect(report.differences).toEqual([]);
@@ -390,9 +459,20 @@ describe('storage movements: GET /api/v1/storage-movements and POST /api/v1/stor
     const res = await get(asCoop, `/api/v1/storage-movements?facilityId=${f}`);
     expect(idsOf(res)).toEqual([c, b, a]);
     expect(res.body.items[0]).toEqual({
-      id: c, facilityId: f, facilityName: expect.stringMatching(/^冷库-/), townCode: TOWNS.dongli, operatorCooperativeId: coop, productCode: 'apple',
-      direction: 'out', weightKg: 5, lot: null, movedAt: '2026-11-03T01:00:00.000Z', businessDate: '2026-11-03', recordedAt: expect.any(String),
-      recordedBy: expect.stringMatching(/^token:/), voided: null,
+      id: c,
+      facilityId: f,
+      facilityName: expect.stringMatching(/^冷库-/),
+      townCode: TOWNS.dongli,
+      operatorCooperativeId: coop,
+      productCode: 'apple',
+      direction: 'out',
+      weightKg: 5,
+      lot: null,
+      movedAt: '2026-11-03T01:00:00.000Z',
+      businessDate: '2026-11-03',
+      recordedAt: expect.any(String),
+      recordedBy: expect.stringMatching(/^token:/),
+      voided: null,
     });
     expect(idsOf(await get(asCoop, `/api/v1/storage-movements?facilityId=${f}&direction=in`))).toEqual([b, a]);
     expect(idsOf(await get(asCoop, `/api/v1/storage-movements?facilityId=${f}&productCode=cherry`))).toEqual([b]);
@@ -403,7 +483,14 @@ describe('storage movements: GET /api/v1/storage-movements and POST /api/v1/stor
     expect(idsOf(await get(t.app, `/api/v1/storage-movements?facilityId=${county}`))).toEqual([d]);
     expect(idsOf(await get(t.app, `/api/v1/storage-movements?townCode=${TOWNS.nanma}`))).toEqual([d]);
     expect(idsOf(await get(t.app, `/api/v1/storage-movements?cooperativeId=${coop}&from=2026-11-01&to=2026-11-03`))).toEqual([c, b, a]);
-    const cherry = await createProject(t.app, { code: `cherry-${uid()}`, productCode: 'cherry', tier: 'silver', targetParcels: 5_000_000, startsOn: '2026-10-01', endsOn: '2026-11-30' });
+    const cherry = await createProject(t.app, {
+      code: `cherry-${uid()}`,
+      productCode: 'cherry',
+      tier: 'silver',
+      targetParcels: 5_000_000,
+      startsOn: '2026-10-01',
+      endsOn: '2026-11-30',
+    });
     expect(idsOf(await get(asCoop, `/api/v1/storage-movements?projectId=${cherry}`))).toEqual([b]);
     expectError(await get(await t.as('carrier', 'ems'), '/api/v1/storage-movements'), 403, 'FORBIDDEN');
     expectError(await get(t.app, '/api/v1/storage-movements?direction=sideways'), 400, 'VALIDATION');

@@ -48,7 +48,9 @@ async function stop(child: ReturnType<typeof runScript>) {
 /** Logs in as the bootstrap admin over real HTTP; later requests carry the cookie and the CSRF header. */
 async function loginAsAdmin(base: string) {
   const res = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
   });
   expect(res.status).toBe(200);
   const me: any = await res.json();
@@ -57,7 +59,11 @@ async function loginAsAdmin(base: string) {
   return {
     get: (path: string) => fetch(`${base}${path}`, { headers: { cookie } }),
     post: (path: string, body: unknown) =>
-      fetch(`${base}${path}`, { method: 'POST', headers: { cookie, 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
   };
 }
 
@@ -74,8 +80,13 @@ describe('the server process', () => {
     expect(projects.items.map((p: any) => p.productCode).sort()).toEqual(['apple', 'cherry']);
     const coop: any = await (await admin.post('/api/v1/cooperatives', { name: '进程测试合作社', townCode: '370323109' })).json();
     const body = {
-      id: pickupId, cooperativeId: coop.id, townCode: '370323109', carrierCode: 'sf', productCode: 'apple',
-      parcels: 42, pickedUpAt: new Date(Date.now() - 3600_000).toISOString(),
+      id: pickupId,
+      cooperativeId: coop.id,
+      townCode: '370323109',
+      carrierCode: 'sf',
+      productCode: 'apple',
+      parcels: 42,
+      pickedUpAt: new Date(Date.now() - 3600_000).toISOString(),
     };
     expect((await admin.post('/api/v1/pickups', body)).status).toBe(201);
     expect((await fetch(`${first.base}/`)).headers.get('content-type')).toContain('text/html');

@@ -65,7 +65,12 @@ describe('POST /api/v1/cooperatives', () => {
 
     const list = await get(t.app, '/api/v1/cooperatives');
     expect(list.status).toBe(200);
-    expect(list.body.items.filter((c: any) => c.name === input.name).map((c: any) => c.townCode).sort()).toEqual([TOWNS.dongli, TOWNS.yanya].sort());
+    expect(
+      list.body.items
+        .filter((c: any) => c.name === input.name)
+        .map((c: any) => c.townCode)
+        .sort(),
+    ).toEqual([TOWNS.dongli, TOWNS.yanya].sort());
     expect(list.body.items.find((c: any) => c.id === first.body.id)).toEqual(first.body);
   });
 
@@ -200,13 +205,19 @@ describe('POST /api/v1/storage-movements', () => {
     });
     expect((await post(t.app, '/api/v1/storage-movements', movement(f, { productCode: 'cherry', weightKg: 300 }))).status).toBe(201);
     expect((await post(t.app, '/api/v1/storage-movements', movement(f, { direction: 'out', weightKg: 1000.25 }))).status).toBe(201);
-    expect(await stockOf(f)).toEqual([['apple', 1500.25], ['cherry', 300]]);
+    expect(await stockOf(f)).toEqual([
+      ['apple', 1500.25],
+      ['cherry', 300],
+    ]);
     const row = (await get(t.app, '/api/v1/stock')).body.items.find((s: any) => s.facilityId === f && s.productCode === 'apple');
     expect(row).toMatchObject({ townCode: TOWNS.dongli, kind: 'cold', capacityKg: 10_000, facilityName: expect.any(String) });
 
     // Taking out exactly what is held leaves 0.
     expect((await post(t.app, '/api/v1/storage-movements', movement(f, { direction: 'out', weightKg: 1500.25 }))).status).toBe(201);
-    expect(await stockOf(f)).toEqual([['apple', 0], ['cherry', 300]]);
+    expect(await stockOf(f)).toEqual([
+      ['apple', 0],
+      ['cherry', 300],
+    ]);
     expect((await verifyTallies({ ctx: t.ctx })).ok).toBe(true);
   });
 
@@ -217,7 +228,11 @@ describe('POST /api/v1/storage-movements', () => {
     expectError(await post(t.app, '/api/v1/storage-movements', tooMuch), 409, 'INSUFFICIENT_STOCK');
     expect(await stockOf(f)).toEqual([['apple', 100]]);
     // None held of this product at all.
-    expectError(await post(t.app, '/api/v1/storage-movements', movement(f, { direction: 'out', productCode: 'cherry', weightKg: 1 })), 409, 'INSUFFICIENT_STOCK');
+    expectError(
+      await post(t.app, '/api/v1/storage-movements', movement(f, { direction: 'out', productCode: 'cherry', weightKg: 1 })),
+      409,
+      'INSUFFICIENT_STOCK',
+    );
     expect(await stockOf(f)).toEqual([['apple', 100]]);
     expect((await verifyTallies({ ctx: t.ctx })).ok).toBe(true);
 
@@ -238,13 +253,19 @@ describe('POST /api/v1/storage-movements', () => {
     expect((await verifyTallies({ ctx: t.ctx })).ok).toBe(true);
     // Filling it exactly is allowed.
     expect((await post(t.app, '/api/v1/storage-movements', movement(f, { productCode: 'cherry', weightKg: 400 }))).status).toBe(201);
-    expect(await stockOf(f)).toEqual([['apple', 600], ['cherry', 400]]);
+    expect(await stockOf(f)).toEqual([
+      ['apple', 600],
+      ['cherry', 400],
+    ]);
     expectError(await post(t.app, '/api/v1/storage-movements', movement(f, { weightKg: 0.001 })), 409, 'CAPACITY_EXCEEDED');
     // Room made by taking fruit out can be filled again; the refused id is still free.
     expect((await post(t.app, '/api/v1/storage-movements', movement(f, { direction: 'out', productCode: 'cherry', weightKg: 400 }))).status).toBe(201);
     expect((await post(t.app, '/api/v1/storage-movements', movement(f, { direction: 'out', weightKg: 0.5 }))).status).toBe(201);
     expect((await post(t.app, '/api/v1/storage-movements', over)).status).toBe(201);
-    expect(await stockOf(f)).toEqual([['apple', 599.5], ['cherry', 400.5]]);
+    expect(await stockOf(f)).toEqual([
+      ['apple', 599.5],
+      ['cherry', 400.5],
+    ]);
     expect((await verifyTallies({ ctx: t.ctx })).ok).toBe(true);
   });
 
@@ -295,19 +316,29 @@ describe('POST /api/v1/storage-movements', () => {
   it('lets concurrent take-outs and put-ins neither overdraw nor overfill', async () => {
     const f = await facility({ capacityKg: 1000 });
     expect((await post(t.app, '/api/v1/storage-movements', movement(f, { weightKg: 550 }))).status).toBe(201);
-    const outs = await Promise.all(Array.from({ length: 10 }, () => post(t.app, '/api/v1/storage-movements', movement(f, { direction: 'out', weightKg: 100 }))));
+    const outs = await Promise.all(
+      Array.from({ length: 10 }, () => post(t.app, '/api/v1/storage-movements', movement(f, { direction: 'out', weightKg: 100 }))),
+    );
     expect(outs.filter((r) => r.status === 201)).toHaveLength(5);
     expect(outs.filter((r) => r.status === 409).every((r) => r.body.error.code === 'INSUFFICIENT_STOCK')).toBe(true);
     expect(await stockOf(f)).toEqual([['apple', 50]]);
-    const ins = await Promise.all(Array.from({ length: 12 }, () => post(t.app, '/api/v1/storage-movements', movement(f, { productCode: 'cherry', weightKg: 100 }))));
+    const ins = await Promise.all(
+      Array.from({ length: 12 }, () => post(t.app, '/api/v1/storage-movements', movement(f, { productCode: 'cherry', weightKg: 100 }))),
+    );
     expect(ins.filter((r) => r.status === 201)).toHaveLength(9);
     expect(ins.filter((r) => r.status === 409).every((r) => r.body.error.code === 'CAPACITY_EXCEEDED')).toBe(true);
-    expect(await stockOf(f)).toEqual([['apple', 50], ['cherry', 900]]);
+    expect(await stockOf(f)).toEqual([
+      ['apple', 50],
+      ['cherry', 900],
+    ]);
     // The same movement sent many times at once is written once.
     const m = movement(f, { direction: 'out', productCode: 'cherry', weightKg: 300 });
     const same = await Promise.all(Array.from({ length: 6 }, () => post(t.app, '/api/v1/storage-movements', m)));
     expect(same.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
-    expect(await stockOf(f)).toEqual([['apple', 50], ['cherry', 600]]);
+    expect(await stockOf(f)).toEqual([
+      ['apple', 50],
+      ['cherry', 600],
+    ]);
     expect((await verifyTallies({ ctx: t.ctx })).ok).toBe(true);
   });
 

@@ -27,7 +27,17 @@ type Conversation = { closedAfterMs: number; received: string; sent: number };
  * Opens a TCP connection, writes `first`, then one of `drip` every `everyMs` until the server
  * closes the connection (or `giveUpMs` passes, and the test fails).
  */
-function converse({ first = '', drip, everyMs = 250, giveUpMs = 15_000 }: { first?: string; drip?: string; everyMs?: number; giveUpMs?: number }): Promise<Conversation> {
+function converse({
+  first = '',
+  drip,
+  everyMs = 250,
+  giveUpMs = 15_000,
+}: {
+  first?: string;
+  drip?: string;
+  everyMs?: number;
+  giveUpMs?: number;
+}): Promise<Conversation> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const socket = net.connect(port, '127.0.0.1');
@@ -112,7 +122,9 @@ describe('live websockets per login', () => {
   function open(token: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url(), { headers: { authorization: `Bearer ${token}` } });
-      const closed = new Promise<{ code: number; reason: string }>((done) => ws.once('close', (code, reason) => done({ code, reason: reason.toString('utf8') })));
+      const closed = new Promise<{ code: number; reason: string }>((done) =>
+        ws.once('close', (code, reason) => done({ code, reason: reason.toString('utf8') })),
+      );
       ws.once('open', () => resolve({ ws, closed }));
       ws.once('error', reject);
     });

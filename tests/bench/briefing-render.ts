@@ -20,11 +20,24 @@ const CARRIER_SHARE = [0.3, 0.1, 0.06, 0.18, 0.12, 0.06, 0.12, 0.04, 0.02];
 
 export function benchReference(): BriefingSource['reference'] {
   const products: ProductView[] = referenceData.products.map((p) => ({
-    code: p.code, name: p.name, nameEn: p.nameEn, tier: p.tier, targetParcels: p.targetParcels,
-    varieties: p.varieties, packages: p.packages, season: seasonWindow(p.code),
+    code: p.code,
+    name: p.name,
+    nameEn: p.nameEn,
+    tier: p.tier,
+    targetParcels: p.targetParcels,
+    varieties: p.varieties,
+    packages: p.packages,
+    season: seasonWindow(p.code),
   }));
   return {
-    towns: referenceData.towns.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn, kind: t.kind, villageCount: t.villageCount, villageCountSourced: t.villageCountSourced })),
+    towns: referenceData.towns.map((t) => ({
+      code: t.code,
+      name: t.name,
+      nameEn: t.nameEn,
+      kind: t.kind,
+      villageCount: t.villageCount,
+      villageCountSourced: t.villageCountSourced,
+    })),
     carriers: referenceData.carriers.map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn })),
     products,
   };
@@ -89,29 +102,61 @@ export function syntheticCoverage(date: string, seed = 13): CoverageView {
     const coveredByProxy = t.kind === 'subdistrict' ? 0 : Math.round(denominator * rand() * 0.1);
     const covered = denominator - noData - uncovered - coveredByProxy;
     for (let k = 0; k < noData; k++)
-      noDataVillages.push({ id: `00000000-0000-4000-8000-${String(i * 10 + k).padStart(12, '0')}`, code: `${t.code}${260 + k}`, name: `${['石门', '柳沟', '龙泉'][k]}村`, townCode: t.code });
+      noDataVillages.push({
+        id: `00000000-0000-4000-8000-${String(i * 10 + k).padStart(12, '0')}`,
+        code: `${t.code}${260 + k}`,
+        name: `${['石门', '柳沟', '龙泉'][k]}村`,
+        townCode: t.code,
+      });
     return {
-      townCode: t.code, townName: t.name, referenceVillageCount: t.villageCount, importedVillages: t.villageCount, communitiesExcluded: excluded,
-      denominator, denominatorSource: 'villages' as const, covered, coveredByProxy, uncovered, noData,
-      rate: rate(covered, denominator), rateWithProxy: rate(covered + coveredByProxy, denominator), label: `${covered} / ${denominator} 建制村`,
+      townCode: t.code,
+      townName: t.name,
+      referenceVillageCount: t.villageCount,
+      importedVillages: t.villageCount,
+      communitiesExcluded: excluded,
+      denominator,
+      denominatorSource: 'villages' as const,
+      covered,
+      coveredByProxy,
+      uncovered,
+      noData,
+      rate: rate(covered, denominator),
+      rateWithProxy: rate(covered + coveredByProxy, denominator),
+      label: `${covered} / ${denominator} 建制村`,
       belowTarget: covered + coveredByProxy < denominator,
     };
   });
   const sum = (k: 'denominator' | 'covered' | 'coveredByProxy' | 'uncovered' | 'noData' | 'communitiesExcluded') => byTown.reduce((n, t) => n + t[k], 0);
   const county = {
-    denominator: sum('denominator'), denominatorSource: 'villages' as const, covered: sum('covered'), coveredByProxy: sum('coveredByProxy'),
-    uncovered: sum('uncovered'), noData: sum('noData'), communitiesExcluded: sum('communitiesExcluded'),
+    denominator: sum('denominator'),
+    denominatorSource: 'villages' as const,
+    covered: sum('covered'),
+    coveredByProxy: sum('coveredByProxy'),
+    uncovered: sum('uncovered'),
+    noData: sum('noData'),
+    communitiesExcluded: sum('communitiesExcluded'),
   };
-  const targets = [{ by: '2020-12-31', rate: 0.8 }, { by: '2021-12-31', rate: 1 }].map((t) => {
+  const targets = [
+    { by: '2020-12-31', rate: 0.8 },
+    { by: '2021-12-31', rate: 1 },
+  ].map((t) => {
     const numerator = county.covered + county.coveredByProxy;
     const met = numerator >= t.rate * county.denominator - 1e-9;
-    return { ...t, countsProxy: true, label: null, achieved: rate(numerator, county.denominator), status: met ? ('met' as const) : date > t.by ? ('missed' as const) : ('open' as const) };
+    return {
+      ...t,
+      countsProxy: true,
+      label: null,
+      achieved: rate(numerator, county.denominator),
+      status: met ? ('met' as const) : date > t.by ? ('missed' as const) : ('open' as const),
+    };
   });
   return {
     date,
     brand: null,
     county: {
-      ...county, rate: rate(county.covered, county.denominator), rateWithProxy: rate(county.covered + county.coveredByProxy, county.denominator),
+      ...county,
+      rate: rate(county.covered, county.denominator),
+      rateWithProxy: rate(county.covered + county.coveredByProxy, county.denominator),
       label: `${county.covered} / ${county.denominator} 建制村`,
     },
     byTown,
@@ -128,17 +173,37 @@ export function fullSeasonSource(lang: Lang = 'zh', cutOff = new Date('2027-04-3
   const today = businessDate(cutOff);
   const base = { productCode: 'apple', startsOn: '2026-08-20', endsOn: '2027-04-30', createdAt: '2026-08-01T00:00:00.000Z' };
   const county: ProjectView = {
-    ...base, id: '7d4c1f0e-0000-4000-8000-000000000001', code: 'apple-2026', name: '沂源苹果快递金牌项目（2026—2027产季）',
-    nameEn: 'Yiyuan apple express gold project, 2026–2027 season', tier: 'gold', targetParcels: 10_000_000, townCode: null,
+    ...base,
+    id: '7d4c1f0e-0000-4000-8000-000000000001',
+    code: 'apple-2026',
+    name: '沂源苹果快递金牌项目（2026—2027产季）',
+    nameEn: 'Yiyuan apple express gold project, 2026–2027 season',
+    tier: 'gold',
+    targetParcels: 10_000_000,
+    townCode: null,
   };
   const town: ProjectView = {
-    ...base, id: '7d4c1f0e-0000-4000-8000-000000000002', code: 'dongli-apple-2026', name: '东里镇苹果百万件项目（2026—2027）',
-    nameEn: 'Dongli apple million-parcel project, 2026–2027', tier: 'bronze', targetParcels: 1_000_000, townCode: '370323103',
+    ...base,
+    id: '7d4c1f0e-0000-4000-8000-000000000002',
+    code: 'dongli-apple-2026',
+    name: '东里镇苹果百万件项目（2026—2027）',
+    nameEn: 'Dongli apple million-parcel project, 2026–2027',
+    tier: 'bronze',
+    targetParcels: 1_000_000,
+    townCode: '370323103',
   };
   const stock: StockView[] = [
     { facilityId: 'f1', facilityName: '东里镇果品气调库', townCode: '370323103', kind: 'ca', capacityKg: 3_000_000, productCode: 'apple', weightKg: 1_234_500 },
     { facilityId: 'f2', facilityName: '南鲁山镇冷藏库', townCode: '370323111', kind: 'cold', capacityKg: 2_000_000, productCode: 'apple', weightKg: 612_000 },
-    { facilityId: 'f3', facilityName: '中庄镇冷链物流中心', townCode: '370323107', kind: 'cold', capacityKg: 2_500_000, productCode: 'apple', weightKg: 1_870_250 },
+    {
+      facilityId: 'f3',
+      facilityName: '中庄镇冷链物流中心',
+      townCode: '370323107',
+      kind: 'cold',
+      capacityKg: 2_500_000,
+      productCode: 'apple',
+      weightKg: 1_870_250,
+    },
   ];
   return {
     lang,

@@ -46,8 +46,19 @@ export function batchBody(cooperativeId: string, size: number): { items: PickupB
 
 /** Columns of the raw table, in the order written (recorded_at is left to its default, as the app does). */
 export const RAW_COLUMNS = [
-  'id', 'cooperative_id', 'town_code', 'village', 'carrier_code', 'product_code', 'variety',
-  'parcels', 'weight_kg', 'picked_up_at', 'business_date', 'request_hash', 'recorded_by',
+  'id',
+  'cooperative_id',
+  'town_code',
+  'village',
+  'carrier_code',
+  'product_code',
+  'variety',
+  'parcels',
+  'weight_kg',
+  'picked_up_at',
+  'business_date',
+  'request_hash',
+  'recorded_by',
 ] as const;
 
 export type RawRow = Record<(typeof RAW_COLUMNS)[number], string | number | null>;

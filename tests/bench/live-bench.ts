@@ -28,7 +28,13 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 /** An app already running (the main bench's, holding the full season), and its administrator. */
 export type LiveTarget = { baseUrl: string; pid: number; adminUsername: string; adminPassword: string };
 
-export async function benchLive(opts: { adminUrl: string; clients?: number; writesPerSecond?: number; seconds?: number; target?: LiveTarget }): Promise<LiveBenchResult> {
+export async function benchLive(opts: {
+  adminUrl: string;
+  clients?: number;
+  writesPerSecond?: number;
+  seconds?: number;
+  target?: LiveTarget;
+}): Promise<LiveBenchResult> {
   const clients = opts.clients ?? 1000;
   const rate = opts.writesPerSecond ?? 50;
   const seconds = opts.seconds ?? 20;
@@ -48,7 +54,9 @@ export async function benchLive(opts: { adminUrl: string; clients?: number; writ
   const app = target;
   try {
     const login = await fetch(`${app.baseUrl}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: app.adminUsername, password: app.adminPassword }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: app.adminUsername, password: app.adminPassword }),
     });
     const me = (await login.json()) as { csrfToken: string };
     const cookie = login.headers.get('set-cookie')!.split(';')[0];
@@ -70,10 +78,11 @@ export async function benchLive(opts: { adminUrl: string; clients?: number; writ
     const writer = await call('/api/v1/tokens', { name: 'writer', role: 'cooperative', organization: coop.id });
 
     const child = fork(here('./live-clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const fromChild = <T>() => new Promise<T>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as T));
-      child.once('exit', (code) => reject(new Error(`dashboard process exited with ${code}`)));
-    });
+    const fromChild = <T>() =>
+      new Promise<T>((resolve, reject) => {
+        child.once('message', (m) => resolve(m as T));
+        child.once('exit', (code) => reject(new Error(`dashboard process exited with ${code}`)));
+      });
     const ready = fromChild<{ ready: true; baseline: number }>();
     child.send({ url: `${app.baseUrl.replace('http', 'ws')}/api/v1/live`, token: official.token, clients, projectId: project.id });
     const { baseline } = await ready;
@@ -93,8 +102,13 @@ export async function benchLive(opts: { adminUrl: string; clients?: number; writ
           method: 'POST',
           headers: { authorization: `Bearer ${writer.token}`, 'content-type': 'application/json' },
           body: JSON.stringify({
-            id: randomUUID(), cooperativeId: coop.id, townCode: '370323103', carrierCode: 'ems', productCode: 'apple',
-            parcels: 1, pickedUpAt: new Date(Date.now() - 60_000).toISOString(),
+            id: randomUUID(),
+            cooperativeId: coop.id,
+            townCode: '370323103',
+            carrierCode: 'ems',
+            productCode: 'apple',
+            parcels: 1,
+            pickedUpAt: new Date(Date.now() - 60_000).toISOString(),
           }),
         }).then(async (res) => {
           if (res.status !== 201) throw new Error(`write answered ${res.status}: ${await res.text()}`);
@@ -107,7 +121,9 @@ export async function benchLive(opts: { adminUrl: string; clients?: number; writ
     // Let the last flush reach everyone.
     await new Promise((r) => setTimeout(r, 1500));
     const cpuAfter = cpuSecondsOf(app.pid) ?? 0;
-    const result = fromChild<{ result: { p50: number; p99: number; max: number; missing: number; messagesDuringWrites: number; everyClientEndedOnFinalFigure: boolean } }>();
+    const result = fromChild<{
+      result: { p50: number; p99: number; max: number; missing: number; messagesDuringWrites: number; everyClientEndedOnFinalFigure: boolean };
+    }>();
     ackTimes.sort((a, b) => a - b);
     child.send({ done: true, ackTimes, baseline });
     const r = (await result).result;

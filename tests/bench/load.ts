@@ -98,7 +98,11 @@ export async function httpLoad(load: HttpLoad): Promise<Segment> {
     const make = load.body;
     request.setupRequest = (req) => ({ ...req, body: JSON.stringify(make()) });
   }
-  const { value: result, cpu, seconds } = await withCpu(load.cpu, async () => {
+  const {
+    value: result,
+    cpu,
+    seconds,
+  } = await withCpu(load.cpu, async () => {
     const instance = autocannon({
       url: load.baseUrl,
       connections: load.connections,
@@ -225,7 +229,17 @@ export async function timedOnce(cpuContext: CpuContext, rows: number, op: () => 
   const ok = errors === 0 ? 1 : 0;
   const ms = seconds * 1000;
   return {
-    opsPerS: ok / seconds, rowsPerS: (ok * rows) / seconds, ops: ok, seconds, latency: latencyOf(ok ? [ms] : []),
-    non2xx: errors, errors, timeouts: 0, cpu, failures, samples: ok ? [ms] : [], rowsPerOp: rows,
+    opsPerS: ok / seconds,
+    rowsPerS: (ok * rows) / seconds,
+    ops: ok,
+    seconds,
+    latency: latencyOf(ok ? [ms] : []),
+    non2xx: errors,
+    errors,
+    timeouts: 0,
+    cpu,
+    failures,
+    samples: ok ? [ms] : [],
+    rowsPerOp: rows,
   };
 }

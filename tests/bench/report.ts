@@ -27,8 +27,12 @@ export type Report = {
   rawImport: PhaseResult;
   /** The season data set, written with COPY before the reads were measured. */
   season: {
-    rows: number; parcels: number; reports: number; seconds: { copy: number; indexes: number; tallies: number };
-    setupCpu: CpuShare; ledgerBytes: number;
+    rows: number;
+    parcels: number;
+    reports: number;
+    seconds: { copy: number; indexes: number; tallies: number };
+    setupCpu: CpuShare;
+    ledgerBytes: number;
   };
   verify: { ok: boolean; seconds: number; output: string } | null;
   ledgerRows: number;
@@ -135,7 +139,14 @@ export function rows(r: Report): Row[] {
       [`Live: messages per write`, `${n0(r.live.messagesPerWrite)} (vs ${n0(r.live.clients)} clients)`, '—', '—', '(reported)', ''],
     );
   if (r.liveError)
-    out.push([`Live: ${n0(s.liveClients)} dashboards, ${n0(s.liveRate)} writes/s`, `failed: ${r.liveError.slice(0, 120)}`, '—', '—', `p99 <= ${goals.liveP99Ms} ms`, 'MISS']);
+    out.push([
+      `Live: ${n0(s.liveClients)} dashboards, ${n0(s.liveRate)} writes/s`,
+      `failed: ${r.liveError.slice(0, 120)}`,
+      '—',
+      '—',
+      `p99 <= ${goals.liveP99Ms} ms`,
+      'MISS',
+    ]);
   out.push(
     [
       `Briefing of the full seasons (preview.pdf through the API), median of ${r.briefing.runs}`,
@@ -168,7 +179,11 @@ export function markdownTable(r: Report): string {
 function textTable(r: Report): string {
   const all = [HEADER, ...rows(r)];
   const widths = HEADER.map((_, i) => Math.max(...all.map((row) => row[i].length)));
-  const line = (row: Row) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (row: Row) =>
+    row
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows(r).map(line)].join('\n');
 }
 
@@ -208,7 +223,9 @@ export function printReport(r: Report) {
     '',
     '=== Guoyun benchmark ===',
     `machine:   ${m.cpuCount} × ${m.cpuModel}, ${m.totalMemGiB.toFixed(1)} GiB RAM, ${m.os}`,
-    `software:  node ${m.node}, PostgreSQL ${m.postgres} (${Object.entries(m.postgresSettings).map(([k, v]) => `${k}=${v}`).join(', ')})`,
+    `software:  node ${m.node}, PostgreSQL ${m.postgres} (${Object.entries(m.postgresSettings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')})`,
     `code:      ${m.code}`,
     `app:       started in ${r.appStartupS.toFixed(1)} s; API access ${r.access === 'accounts' ? 'with a cooperative API token' : 'open (no accounts)'}; peak RSS ${r.appMemory ? `${r.appMemory.peakRssMiB.toFixed(0)} MiB` : 'unknown'}`,
     `ledger:    ${r.ledgerRows.toLocaleString('en')} pickup rows (${(r.season.ledgerBytes / 2 ** 30).toFixed(1)} GiB with indexes) at the progress read; tallies ${r.talliesAgree ? 'agree' : 'DISAGREE'} with the ledger` +

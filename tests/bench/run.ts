@@ -21,7 +21,9 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en', { maximumFractionD
 function codeRevision(): string {
   const cwd = new URL('../../', import.meta.url);
   try {
-    const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'db', 'package.json'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
       .toString()
       .trim()
@@ -99,7 +101,10 @@ async function adminLogin(): Promise<{ mode: 'anonymous' | 'accounts'; headers: 
   const res = await api<{ csrfToken?: string | null }>('POST', '/api/v1/auth/login', { username: ADMIN_USERNAME, password: ADMIN_PASSWORD }, {});
   if (res.status === 404) return { mode: 'anonymous', headers: {} };
   if (res.status !== 200) throw new Error(`logging in as ${ADMIN_USERNAME} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  const cookie = res.res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { mode: 'accounts', headers: { cookie, ...(res.body.csrfToken ? { 'x-csrf-token': res.body.csrfToken } : {}) } };
 }
 
@@ -126,7 +131,16 @@ async function compare(a: (durationS: number) => Promise<Segment>, b: (durationS
   const as: Segment[] = [];
   const bs: Segment[] = [];
   for (let round = 0; round < settings.rounds; round++) {
-    const order = round % 2 === 0 ? ([[a, as], [b, bs]] as const) : ([[b, bs], [a, as]] as const);
+    const order =
+      round % 2 === 0
+        ? ([
+            [a, as],
+            [b, bs],
+          ] as const)
+        : ([
+            [b, bs],
+            [a, as],
+          ] as const);
     for (const [run, into] of order) {
       await quiesce();
       into.push(await run(stretch));
@@ -149,10 +163,10 @@ function describe(name: string, r: PhaseResult, unit: string) {
 async function main(): Promise<Report> {
   const [{ server_version: pgVersion }] = await admin`show server_version`;
   const pgSettings = Object.fromEntries(
-    (await admin`select name, setting, unit from pg_settings
-                 where name in ('shared_buffers', 'synchronous_commit', 'fsync', 'max_wal_size', 'max_connections')`).map(
-      (r) => [r.name, r.unit && r.unit !== '' ? `${r.setting} × ${r.unit}` : r.setting],
-    ),
+    (
+      await admin`select name, setting, unit from pg_settings
+                 where name in ('shared_buffers', 'synchronous_commit', 'fsync', 'max_wal_size', 'max_connections')`
+    ).map((r) => [r.name, r.unit && r.unit !== '' ? `${r.setting} × ${r.unit}` : r.setting]),
   );
   const machine = {
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -192,8 +206,9 @@ async function main(): Promise<Report> {
     '/api/v1/projects',
   );
   const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const apple = projects.body.items.find((p) => p.productCode === 'apple' && p.townCode === null && p.startsOn <= today && today <= p.endsOn)
-    ?? projects.body.items.find((p) => p.productCode === 'apple' && p.townCode === null);
+  const apple =
+    projects.body.items.find((p) => p.productCode === 'apple' && p.townCode === null && p.startsOn <= today && today <= p.endsOn) ??
+    projects.body.items.find((p) => p.productCode === 'apple' && p.townCode === null);
   if (!apple) throw new Error(`no apple season project: ${JSON.stringify(projects.body)}`);
   log(`cooperative ${cooperativeId}; apple project ${apple.code} (${apple.startsOn}..${apple.endsOn}) ${apple.id}`);
 
@@ -206,9 +221,7 @@ async function main(): Promise<Report> {
   const cpuCtx: CpuContext = {
     appPid: app.pid,
     postgresPids: async () =>
-      new Set(
-        (await db`select pid from pg_stat_activity where datname = current_database() or backend_type <> 'client backend'`).map((r) => Number(r.pid)),
-      ),
+      new Set((await db`select pid from pg_stat_activity where datname = current_database() or backend_type <> 'client backend'`).map((r) => Number(r.pid))),
   };
   const rawCpuCtx: CpuContext = { ...cpuCtx, appPid: null };
 
@@ -216,7 +229,16 @@ async function main(): Promise<Report> {
   let singleWritten = 0;
   const apiSingleRun = async (durationS: number) => {
     const before = await pickupCount();
-    const seg = await httpLoad({ baseUrl: base, method: 'POST', path: '/api/v1/pickups', connections: settings.singleConnections, durationS, body: () => pickupBody(cooperativeId), headers: authHeaders, cpu: cpuCtx });
+    const seg = await httpLoad({
+      baseUrl: base,
+      method: 'POST',
+      path: '/api/v1/pickups',
+      connections: settings.singleConnections,
+      durationS,
+      body: () => pickupBody(cooperativeId),
+      headers: authHeaders,
+      cpu: cpuCtx,
+    });
     singleWritten += (await pickupCount()) - before;
     return seg;
   };
@@ -271,8 +293,7 @@ async function main(): Promise<Report> {
         signal: AbortSignal.timeout(600_000),
       });
       const body = (await res.json()) as { summary?: { created: number } };
-      if (res.status !== 200 || body.summary?.created !== file.rows)
-        throw new Error(`import answered ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
+      if (res.status !== 200 || body.summary?.created !== file.rows) throw new Error(`import answered ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
     });
     importWritten.api += (await pickupCount()) - before;
     return seg;
@@ -294,7 +315,16 @@ async function main(): Promise<Report> {
   const apiImports: Segment[] = [];
   const rawImports: Segment[] = [];
   for (let i = 0; i < settings.importFiles; i++) {
-    const order = i % 2 === 0 ? ([[apiImportRun, apiImports], [rawImportRun, rawImports]] as const) : ([[rawImportRun, rawImports], [apiImportRun, apiImports]] as const);
+    const order =
+      i % 2 === 0
+        ? ([
+            [apiImportRun, apiImports],
+            [rawImportRun, rawImports],
+          ] as const)
+        : ([
+            [rawImportRun, rawImports],
+            [apiImportRun, apiImports],
+          ] as const);
     for (const [run, into] of order) {
       await quiesce();
       into.push(await run());
@@ -319,9 +349,13 @@ async function main(): Promise<Report> {
       'POST',
       '/api/v1/projects',
       {
-        code: `${s.productCode}-${s.startsOn.slice(0, 4)}-bench`, name: `${s.productCode === 'apple' ? '沂源苹果' : '沂源樱桃'}（${s.startsOn.slice(0, 4)}产季，压测）`,
-        productCode: s.productCode, tier: s.productCode === 'apple' ? 'gold' : 'silver', targetParcels: s.productCode === 'apple' ? 10_000_000 : 5_000_000,
-        startsOn: s.startsOn, endsOn: s.endsOn,
+        code: `${s.productCode}-${s.startsOn.slice(0, 4)}-bench`,
+        name: `${s.productCode === 'apple' ? '沂源苹果' : '沂源樱桃'}（${s.startsOn.slice(0, 4)}产季，压测）`,
+        productCode: s.productCode,
+        tier: s.productCode === 'apple' ? 'gold' : 'silver',
+        targetParcels: s.productCode === 'apple' ? 10_000_000 : 5_000_000,
+        startsOn: s.startsOn,
+        endsOn: s.endsOn,
       },
       login.headers,
     );
@@ -334,9 +368,17 @@ async function main(): Promise<Report> {
     if (res.status !== 201) throw new Error(`creating a cooperative answered ${res.status}: ${JSON.stringify(res.body)}`);
     townCoops.set(town, res.body.id);
   }
-  log(`seeding the season with COPY: apple ${fmt(seasonSpecs[0].parcels)} parcels, cherry ${fmt(seasonSpecs[1].parcels)}, ${settings.parcelsPerPickup} parcel(s) per pickup row`);
+  log(
+    `seeding the season with COPY: apple ${fmt(seasonSpecs[0].parcels)} parcels, cherry ${fmt(seasonSpecs[1].parcels)}, ${settings.parcelsPerPickup} parcel(s) per pickup row`,
+  );
   const seeded = await withCpu(cpuCtx, () =>
-    seedSeasons(db, { seasons: seasonSpecs, cooperativeOf: (t) => townCoops.get(t)!, parcelsPerPickup: settings.parcelsPerPickup, projectIds: seasonProjects.map((p) => p.id), log }),
+    seedSeasons(db, {
+      seasons: seasonSpecs,
+      cooperativeOf: (t) => townCoops.get(t)!,
+      parcelsPerPickup: settings.parcelsPerPickup,
+      projectIds: seasonProjects.map((p) => p.id),
+      log,
+    }),
   );
   const season = seeded.value;
   log(
@@ -352,7 +394,11 @@ async function main(): Promise<Report> {
       encoding: 'utf8',
       timeout: 1_800_000,
     });
-    verify = { ok: result.status === 0, seconds: (performance.now() - t0) / 1000, output: `${result.stdout}${result.stderr}`.trim().split('\n').slice(-3).join(' / ') };
+    verify = {
+      ok: result.status === 0,
+      seconds: (performance.now() - t0) / 1000,
+      output: `${result.stdout}${result.stderr}`.trim().split('\n').slice(-3).join(' / '),
+    };
     log(`verify: ${verify.ok ? 'every tally matches the ledger' : 'DIFFERENCES'} (${verify.seconds.toFixed(0)} s): ${verify.output}`);
   }
   const ledgerRows = await pickupCount();
@@ -364,13 +410,17 @@ async function main(): Promise<Report> {
   const progressCheck = await api<{ countedParcels: number; daily: unknown[] }>('GET', `/api/v1/projects/${apple.id}/progress`);
   if (progressCheck.status !== 200) throw new Error(`progress answered ${progressCheck.status}: ${JSON.stringify(progressCheck.body)}`);
   const talliesAgree = progressCheck.body.countedParcels === Number(parcels) && (verify?.ok ?? true);
-  log(`tallies ${talliesAgree ? 'agree' : 'DISAGREE'} with the ledger: progress counts ${fmt(progressCheck.body.countedParcels)} parcels, ledger sums ${fmt(Number(parcels))}`);
+  log(
+    `tallies ${talliesAgree ? 'agree' : 'DISAGREE'} with the ledger: progress counts ${fmt(progressCheck.body.countedParcels)} parcels, ledger sums ${fmt(Number(parcels))}`,
+  );
   const tableStats = await sql`
     select relname as table, n_live_tup::bigint as live, n_dead_tup::bigint as dead,
            pg_total_relation_size(relid) as bytes, coalesce(autovacuum_count, 0) as autovacuums
     from pg_stat_user_tables where relname in ('pickups', 'volume_cells', 'project_rollups') order by relname`;
   for (const t of tableStats)
-    log(`  ${t.table}: ${fmt(Number(t.live))} live / ${fmt(Number(t.dead))} dead tuples, ${fmt(Number(t.bytes) / 2 ** 20, 1)} MiB, ${t.autovacuums} autovacuums`);
+    log(
+      `  ${t.table}: ${fmt(Number(t.live))} live / ${fmt(Number(t.dead))} dead tuples, ${fmt(Number(t.bytes) / 2 ** 20, 1)} MiB, ${t.autovacuums} autovacuums`,
+    );
 
   // 7. Progress read of the full apple season.
   const fullApple = seasonProjects[0];
@@ -400,8 +450,15 @@ async function main(): Promise<Report> {
     briefingBytes = pdf.length;
   }
   briefingTimes.sort((a, b) => a - b);
-  const briefing = { medianMs: briefingTimes[Math.floor(briefingTimes.length / 2)], maxMs: briefingTimes.at(-1)!, bytes: briefingBytes, runs: briefingTimes.length };
-  log(`briefing preview of the full seasons through the API: median ${briefing.medianMs.toFixed(0)} ms, max ${briefing.maxMs.toFixed(0)} ms, ${fmt(briefing.bytes / 1024)} kB`);
+  const briefing = {
+    medianMs: briefingTimes[Math.floor(briefingTimes.length / 2)],
+    maxMs: briefingTimes.at(-1)!,
+    bytes: briefingBytes,
+    runs: briefingTimes.length,
+  };
+  log(
+    `briefing preview of the full seasons through the API: median ${briefing.medianMs.toFixed(0)} ms, max ${briefing.maxMs.toFixed(0)} ms, ${fmt(briefing.bytes / 1024)} kB`,
+  );
 
   // 9. Live: 1,000 dashboards on this app, with the full season in its database.
   let live: LiveBenchResult | null = null;
@@ -410,7 +467,10 @@ async function main(): Promise<Report> {
     log(`live: ${settings.liveClients} dashboards in a separate process, ${settings.liveRate} writes/s for ${settings.liveSeconds} s…`);
     try {
       live = await benchLive({
-        adminUrl: settings.serverUrl, clients: settings.liveClients, writesPerSecond: settings.liveRate, seconds: settings.liveSeconds,
+        adminUrl: settings.serverUrl,
+        clients: settings.liveClients,
+        writesPerSecond: settings.liveRate,
+        seconds: settings.liveSeconds,
         target: { baseUrl: base, pid: app.pid, adminUsername: ADMIN_USERNAME, adminPassword: ADMIN_PASSWORD },
       });
       log(`live: p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms, max ${live.maxMs} ms, ${live.messagesPerWrite} messages per write, missing ${live.missing}`);
@@ -459,7 +519,14 @@ try {
     console.error(`the live phase failed (${report.liveError}): its figures are missing`);
     exitCode = 1;
   }
-  if (report.apiSingle.non2xx || report.apiBatch.non2xx || report.apiImport.non2xx || report.rawImport.errors || report.progress.non2xx || report.progressOne.non2xx) {
+  if (
+    report.apiSingle.non2xx ||
+    report.apiBatch.non2xx ||
+    report.apiImport.non2xx ||
+    report.rawImport.errors ||
+    report.progress.non2xx ||
+    report.progressOne.non2xx
+  ) {
     console.error('the API answered non-2xx during a measured phase: the figures above are not valid');
     exitCode = 1;
   }
@@ -478,7 +545,9 @@ if (exitCode === 0 && settings.briefing) {
     log('briefing: rendering a full-season briefing…');
     const b = await benchBriefingRender();
     console.log('\nBriefing (every town, every carrier, a whole season of daily data)');
-    console.log(`  median render ${fmt(b.ms)} ms (goal ≤ 1,500 ms) — ${b.ms <= 1500 ? 'PASS' : 'MISS'}; ${b.pages} pages, ${fmt(b.bytes / 1024)} kB; peak RSS ${fmt(b.peakRssMb)} MB`);
+    console.log(
+      `  median render ${fmt(b.ms)} ms (goal ≤ 1,500 ms) — ${b.ms <= 1500 ? 'PASS' : 'MISS'}; ${b.pages} pages, ${fmt(b.bytes / 1024)} kB; peak RSS ${fmt(b.peakRssMb)} MB`,
+    );
   } catch (error) {
     console.error('briefing benchmark failed:', error);
     exitCode = 1;

@@ -13,12 +13,32 @@ const reference: ReferenceJson = JSON.parse(readFileSync(new URL('../../db/seed/
 // Rough shares of each town and carrier, as the demo data uses them.
 const TOWN_WEIGHT: Record<string, Record<string, number>> = {
   apple: {
-    '370323001': 0.5, '370323002': 0.6, '370323102': 1.0, '370323103': 1.4, '370323104': 1.1, '370323105': 1.1,
-    '370323106': 1.0, '370323107': 1.2, '370323108': 1.0, '370323109': 0.8, '370323110': 0.8, '370323111': 1.3,
+    '370323001': 0.5,
+    '370323002': 0.6,
+    '370323102': 1.0,
+    '370323103': 1.4,
+    '370323104': 1.1,
+    '370323105': 1.1,
+    '370323106': 1.0,
+    '370323107': 1.2,
+    '370323108': 1.0,
+    '370323109': 0.8,
+    '370323110': 0.8,
+    '370323111': 1.3,
   },
   cherry: {
-    '370323001': 0.3, '370323002': 0.4, '370323102': 0.6, '370323103': 0.7, '370323104': 0.6, '370323105': 0.8,
-    '370323106': 1.0, '370323107': 1.0, '370323108': 1.2, '370323109': 3.0, '370323110': 0.7, '370323111': 0.6,
+    '370323001': 0.3,
+    '370323002': 0.4,
+    '370323102': 0.6,
+    '370323103': 0.7,
+    '370323104': 0.6,
+    '370323105': 0.8,
+    '370323106': 1.0,
+    '370323107': 1.0,
+    '370323108': 1.2,
+    '370323109': 3.0,
+    '370323110': 0.7,
+    '370323111': 0.6,
   },
 };
 const CARRIER_SHARE: Record<string, number> = { ems: 0.3, zto: 0.18, yto: 0.12, yunda: 0.12, sf: 0.1, jd: 0.06, sto: 0.06, jt: 0.04, deppon: 0.02 };
@@ -68,7 +88,13 @@ export type SeasonResult = { rows: number; parcels: number; reports: number; sec
  */
 export async function seedSeasons(
   sql: postgres.Sql,
-  { seasons, cooperativeOf, parcelsPerPickup, projectIds, log }: {
+  {
+    seasons,
+    cooperativeOf,
+    parcelsPerPickup,
+    projectIds,
+    log,
+  }: {
     seasons: SeasonSpec[];
     cooperativeOf: (townCode: string) => string;
     parcelsPerPickup: number;
@@ -122,7 +148,7 @@ export async function seedSeasons(
           parcels += cell;
           const coop = cooperativeOf(town.code);
           const dayStart = Date.parse(`${date}T00:00:00+08:00`);
-          for (let left = cell; left > 0; ) {
+          for (let left = cell; left > 0;) {
             const n = Math.min(left, parcelsPerPickup);
             left -= n;
             const at = new Date(dayStart + Math.floor((6 + rand() * 12) * 3_600_000));
@@ -136,7 +162,10 @@ export async function seedSeasons(
           }
           // The season is over: carriers reported nearly every cell, a little above the
           // cooperatives' logs (walk-in parcels) or below (to reconcile); 3% stay provisional.
-          if (rand() >= 0.03) reports.push(`${carrier.code}\t${town.code}\t${season.productCode}\t${date}\t1\t${Math.round(cell * (0.96 + rand() * 0.1))}\t${date}T12:00:00Z\tcarrier:${carrier.code}\n`);
+          if (rand() >= 0.03)
+            reports.push(
+              `${carrier.code}\t${town.code}\t${season.productCode}\t${date}\t1\t${Math.round(cell * (0.96 + rand() * 0.1))}\t${date}T12:00:00Z\tcarrier:${carrier.code}\n`,
+            );
         }
       }
       if (out) await write(out);
@@ -148,14 +177,17 @@ export async function seedSeasons(
   }
   stream.end();
   await finished;
-  const reportStream = await sql`copy carrier_volume_revisions (carrier_code, town_code, product_code, business_date, revision, parcels, reported_at, reported_by) from stdin`.writable();
+  const reportStream =
+    await sql`copy carrier_volume_revisions (carrier_code, town_code, product_code, business_date, revision, parcels, reported_at, reported_by) from stdin`.writable();
   await new Promise<void>((resolve, reject) => {
     reportStream.once('finish', resolve);
     reportStream.once('error', reject);
     reportStream.end(reports.join(''));
   });
   const t1 = performance.now();
-  log(`  copied ${rows.toLocaleString('en')} pickups and ${reports.length.toLocaleString('en')} carrier reports in ${((t1 - t0) / 1000).toFixed(0)} s; rebuilding indexes`);
+  log(
+    `  copied ${rows.toLocaleString('en')} pickups and ${reports.length.toLocaleString('en')} carrier reports in ${((t1 - t0) / 1000).toFixed(0)} s; rebuilding indexes`,
+  );
 
   await sql.begin(async (tx) => {
     await tx`set local maintenance_work_mem = '512MB'`;

@@ -35,8 +35,7 @@ const ADMIN_PASSWORD = 'faults-admin-password-2026';
 const FAST_MS = 2000;
 
 const databaseUrl = loadConfig().databaseUrl;
-if (!databaseUrl)
-  console.warn('faults: skipped — the crash test needs a PostgreSQL server it may restart: DATABASE_URL=postgres://… npm run test:faults');
+if (!databaseUrl) console.warn('faults: skipped — the crash test needs a PostgreSQL server it may restart: DATABASE_URL=postgres://… npm run test:faults');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -71,8 +70,13 @@ describe.skipIf(!databaseUrl)('crash test: killed servers and a restarted Postgr
       const today = shanghaiDate(new Date().toISOString());
       const dates = Array.from({ length: 14 }, (_, i) => addDays(today, i - 14));
       const project = await api.post('/api/v1/projects', {
-        code: `faults-${dbName.slice(-10)}`, name: '故障测试项目', productCode: PRODUCT, tier: 'gold',
-        targetParcels: 5_000_000, startsOn: dates[0], endsOn: addDays(today, 30),
+        code: `faults-${dbName.slice(-10)}`,
+        name: '故障测试项目',
+        productCode: PRODUCT,
+        tier: 'gold',
+        targetParcels: 5_000_000,
+        startsOn: dates[0],
+        endsOn: addDays(today, 30),
       });
       const cooperativeIds: string[] = [];
       const configs: ClientConfig[] = [];
@@ -158,7 +162,9 @@ describe.skipIf(!databaseUrl)('crash test: killed servers and a restarted Postgr
           const res = await fetch(`${server.base}/api/v1/health`).catch(() => null);
           if (res?.status === 200) break;
           if (Date.now() - upAt > 60_000)
-            throw new Error(`the server did not recover within 60 s of PostgreSQL coming back (last health: ${res?.status}):\n${server.child?.output().slice(-4000)}`);
+            throw new Error(
+              `the server did not recover within 60 s of PostgreSQL coming back (last health: ${res?.status}):\n${server.child?.output().slice(-4000)}`,
+            );
           await sleep(100);
         }
         recoveryMs = Date.now() - upAt;
@@ -212,14 +218,20 @@ describe.skipIf(!databaseUrl)('crash test: killed servers and a restarted Postgr
       console.log(`faults: client logs in ${workDir}`);
 
       expect(check.problems).toEqual([]);
-      expect(logs.flatMap((l) => l.rejected), 'writes the server refused').toEqual([]);
+      expect(
+        logs.flatMap((l) => l.rejected),
+        'writes the server refused',
+      ).toEqual([]);
       for (const l of logs) {
         // Every write was acknowledged but the one in flight at the end, which was given up.
         expect(l.abandoned.length, l.file).toBeLessThanOrEqual(1);
         expect(l.acked.size + l.abandoned.length, l.file).toBe(l.intents.size);
       }
       expect(check.unacknowledged.present + check.unacknowledged.absent).toBe(logs.reduce((n, l) => n + l.abandoned.length, 0));
-      expect(stats.flatMap((s) => s.internalErrors), '500 answers').toEqual([]);
+      expect(
+        stats.flatMap((s) => s.internalErrors),
+        '500 answers',
+      ).toEqual([]);
       expect(status('500')).toBe(0);
       expect(total('unavailableWithoutRetryAfter')).toBe(0);
       expect(Math.max(0, ...stats.map((s) => s.slowest503Ms))).toBeLessThan(FAST_MS);
@@ -262,7 +274,9 @@ async function adminSql<T>(url: string, fn: (sql: postgres.Sql) => Promise<T>): 
 /** Logs in as the bootstrap admin (cookie + CSRF header), as a person would, to set the run up. */
 async function adminApi(base: string) {
   const login = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
   });
   if (login.status !== 200) throw new Error(`admin login: ${login.status} ${await login.text()}`);
   const { csrfToken } = (await login.json()) as { csrfToken: string };
@@ -350,6 +364,10 @@ function expectedView(e: ExpectedProgress) {
     provisional: e.provisional,
     byTown: nonZero(Object.entries(e.byTown)),
     byCarrier: nonZero(Object.entries(e.byCarrier)),
-    daily: Object.fromEntries(Object.entries(e.daily).filter(([, n]) => n).sort(([a], [b]) => a.localeCompare(b))),
+    daily: Object.fromEntries(
+      Object.entries(e.daily)
+        .filter(([, n]) => n)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    ),
   };
 }

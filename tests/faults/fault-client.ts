@@ -13,8 +13,15 @@ import { createPrng } from './prng.ts';
 const cfg = JSON.parse(readFileSync(process.argv[2], 'utf8')) as ClientConfig;
 const prng = createPrng(`${cfg.seed}/${cfg.clientId}`);
 const stats: ClientStats = {
-  writes: 0, acknowledged: 0, retries: 0, networkErrors: 0, timeouts: 0, statuses: {},
-  unavailableWithoutRetryAfter: 0, slowest503Ms: 0, internalErrors: [],
+  writes: 0,
+  acknowledged: 0,
+  retries: 0,
+  networkErrors: 0,
+  timeouts: 0,
+  statuses: {},
+  unavailableWithoutRetryAfter: 0,
+  slowest503Ms: 0,
+  internalErrors: [],
 };
 let stopAt: number | null = null;
 process.on('SIGTERM', () => (stopAt ??= Date.now() + cfg.finishWithinMs));

@@ -27,8 +27,14 @@ export type LedgerCheck = {
 export type RunQuery = <T>(text: string, params: unknown[]) => Promise<T[]>;
 
 type PickupRow = {
-  id: string; cooperative_id: string; town_code: string; carrier_code: string; product_code: string;
-  parcels: number; business_date: string; picked_up_at: Date;
+  id: string;
+  cooperative_id: string;
+  town_code: string;
+  carrier_code: string;
+  product_code: string;
+  parcels: number;
+  business_date: string;
+  picked_up_at: Date;
 };
 
 export async function checkLedger(
@@ -105,8 +111,7 @@ export async function checkLedger(
         const n = auditCount.get(p.id) ?? 0;
         if (n !== 1) problem(`${where}: pickup ${p.id} has ${n} audit rows, expected 1`);
       }
-      if (acked && present !== items.length)
-        problem(`${where}: acknowledged ${write.kind} holds ${present} of its ${items.length} pickup(s) in the ledger`);
+      if (acked && present !== items.length) problem(`${where}: acknowledged ${write.kind} holds ${present} of its ${items.length} pickup(s) in the ledger`);
       if (!acked && present !== 0 && present !== items.length)
         problem(`${where}: unacknowledged ${write.kind} is half in the ledger (${present} of ${items.length})`);
       if (!acked) unacknowledged[present ? 'present' : 'absent']++;
@@ -179,9 +184,8 @@ export function expectedProgress(pickups: PickupBody[], reported: Map<string, nu
   for (const [key, cell] of cells) {
     if (cell.date < startsOn || cell.date > endsOn) continue;
     const figure = reported.get(key);
-    const part: Split = figure === undefined
-      ? { counted: cell.logged, confirmed: 0, provisional: cell.logged }
-      : { counted: figure, confirmed: figure, provisional: 0 };
+    const part: Split =
+      figure === undefined ? { counted: cell.logged, confirmed: 0, provisional: cell.logged } : { counted: figure, confirmed: figure, provisional: 0 };
     for (const target of [out, (out.byTown[cell.townCode] ??= zero()), (out.byCarrier[cell.carrierCode] ??= zero())]) {
       target.counted += part.counted;
       target.confirmed += part.confirmed;

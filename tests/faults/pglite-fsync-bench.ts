@@ -68,10 +68,19 @@ async function round(variant: Variant): Promise<Sample> {
       const { token } = await createToken({ ctx: systemCtx, input: { name: `bench ${randomUUID()}`, role: 'cooperative', organization: coop.cooperative.id } });
       const address = await app.listen({ port: 0, host: '127.0.0.1' });
       const post = (body: unknown) =>
-        fetch(`${address}/api/v1/pickups`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        fetch(`${address}/api/v1/pickups`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       const body = () => ({
-        id: randomUUID(), cooperativeId: coop.cooperative.id, townCode: '370323109', carrierCode: 'sf', productCode: 'apple',
-        parcels: 3, pickedUpAt: new Date(Date.now() - 3_600_000).toISOString(),
+        id: randomUUID(),
+        cooperativeId: coop.cooperative.id,
+        townCode: '370323109',
+        carrierCode: 'sf',
+        productCode: 'apple',
+        parcels: 3,
+        pickedUpAt: new Date(Date.now() - 3_600_000).toISOString(),
       });
       for (let i = 0; i < 20; i++) await post(body()); // warm-up: JIT, caches, prepared plans
       const latencies: number[] = [];
@@ -131,7 +140,9 @@ try {
   const durable = summary('durable');
   console.log(`median stock  : ${stock.commits.toFixed(0)} commits/s, ${stock.pickups.toFixed(0)} pickups/s, p50 ${stock.p50.toFixed(1)} ms`);
   console.log(`median durable: ${durable.commits.toFixed(0)} commits/s, ${durable.pickups.toFixed(0)} pickups/s, p50 ${durable.p50.toFixed(1)} ms`);
-  console.log(`cost of fsync: ${((1 - durable.pickups / stock.pickups) * 100).toFixed(0)} % fewer single pickups/s, +${(durable.p50 - stock.p50).toFixed(1)} ms per pickup (p50)`);
+  console.log(
+    `cost of fsync: ${((1 - durable.pickups / stock.pickups) * 100).toFixed(0)} % fewer single pickups/s, +${(durable.p50 - stock.p50).toFixed(1)} ms per pickup (p50)`,
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -130,7 +130,10 @@ export async function runKillExperiment(options: KillOptions): Promise<KillRepor
       while (server.exitCode === null && (!existsSync(join(dataDir, 'PG_VERSION')) || existsSync(join(dataDir, INIT_MARKER)))) await sleep(2);
       const delay = rand.int(0, 400);
       await sleep(delay);
-      const healthy = await fetch(`${server.base}/api/v1/health`).then((r) => r.ok, () => false);
+      const healthy = await fetch(`${server.base}/api/v1/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       await kill(server);
       note(`first start: killed ${delay} ms after the database was created (${Math.round(performance.now() - t0)} ms in; already serving: ${healthy})`);
     }
@@ -244,14 +247,19 @@ export async function runKillExperiment(options: KillOptions): Promise<KillRepor
       await kill(server);
       stop = true;
       await Promise.all(senders);
-      note(`kill ${k + 1}: SIGKILL after ${Math.round(performance.now() - t0)} ms of writing; ${acknowledged.size - before} pickups acknowledged, ${unanswered.flat().length} cut off`);
+      note(
+        `kill ${k + 1}: SIGKILL after ${Math.round(performance.now() - t0)} ms of writing; ${acknowledged.size - before} pickups acknowledged, ${unanswered.flat().length} cut off`,
+      );
 
       if (remainingStartupKills > 0 && (k % 2 === 0 || options.kills - k <= remainingStartupKills)) {
         remainingStartupKills--;
         const starting = await spawnServer();
         const delay = rand.int(0, Math.round(lastStartMs));
         await sleep(delay);
-        const up = await fetch(`${starting.base}/api/v1/health`).then((r) => r.ok, () => false);
+        const up = await fetch(`${starting.base}/api/v1/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
         await kill(starting);
         note(`  startup kill: SIGKILL ${delay} ms into a restart (already serving: ${up})`);
       }
@@ -343,7 +351,11 @@ async function loginAdmin(base: string) {
   return {
     get: (path: string) => fetch(`${base}${path}`, { headers: { cookie } }),
     post: (path: string, body: unknown) =>
-      fetch(`${base}${path}`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
   };
 }
 

@@ -29,9 +29,15 @@ function hashSeed(text: string): () => number {
 
 export function createPrng(seed: string): Prng {
   const s = hashSeed(seed);
-  let a = s(), b = s(), c = s(), d = s();
+  let a = s(),
+    b = s(),
+    c = s(),
+    d = s();
   const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     let t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -61,5 +67,10 @@ export function createPrng(seed: string): Prng {
 
 /** A fresh seed to print, or the one given to replay a run. */
 export function chooseSeed(given: string | undefined): string {
-  return given?.trim() || Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+  return (
+    given?.trim() ||
+    Math.floor(Math.random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0')
+  );
 }

@@ -68,7 +68,9 @@ const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').re
 export function sheetXml(rows: (string | number)[][]): string {
   const col = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : col(Math.floor(i / 26) - 1) + String.fromCharCode(65 + (i % 26)));
   const cells = (row: (string | number)[], r: number) =>
-    row.map((v, i) => (typeof v === 'number' ? `<c r="${col(i)}${r}"><v>${v}</v></c>` : `<c r="${col(i)}${r}" t="inlineStr"><is><t>${xmlText(v)}</t></is></c>`)).join('');
+    row
+      .map((v, i) => (typeof v === 'number' ? `<c r="${col(i)}${r}"><v>${v}</v></c>` : `<c r="${col(i)}${r}" t="inlineStr"><is><t>${xmlText(v)}</t></is></c>`))
+      .join('');
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="${NS}"><sheetData>${rows
     .map((row, i) => `<row r="${i + 1}">${cells(row, i + 1)}</row>`)
     .join('')}</sheetData></worksheet>`;
@@ -81,9 +83,18 @@ export function workbookParts(sheet: ZipPart | string): ZipPart[] {
       name: '[Content_Types].xml',
       data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
     },
-    { name: '_rels/.rels', data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>` },
-    { name: 'xl/workbook.xml', data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="${NS}" xmlns:r="${REL}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>` },
-    { name: 'xl/_rels/workbook.xml.rels', data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>` },
+    {
+      name: '_rels/.rels',
+      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    },
+    {
+      name: 'xl/workbook.xml',
+      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="${NS}" xmlns:r="${REL}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    },
+    {
+      name: 'xl/_rels/workbook.xml.rels',
+      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+    },
     typeof sheet === 'string' ? { name: 'xl/worksheets/sheet1.xml', data: sheet } : sheet,
   ];
 }
@@ -102,7 +113,13 @@ export function xlsxBombs(header: string[]): { label: string; file: Buffer }[] {
     {
       // The worksheet itself a gigabyte of spaces, claiming to be 64 kB.
       label: 'a worksheet of 1 GiB claiming 64 kB',
-      file: zipArchive(workbookParts({ name: 'xl/worksheets/sheet1.xml', deflated: deflatedRun(0x20, GiB, `<?xml version="1.0"?><worksheet xmlns="${NS}"><sheetData>`), claimedSize: 64 * 1024 })),
+      file: zipArchive(
+        workbookParts({
+          name: 'xl/worksheets/sheet1.xml',
+          deflated: deflatedRun(0x20, GiB, `<?xml version="1.0"?><worksheet xmlns="${NS}"><sheetData>`),
+          claimedSize: 64 * 1024,
+        }),
+      ),
     },
     {
       label: '5,000 parts',

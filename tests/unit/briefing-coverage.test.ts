@@ -17,21 +17,47 @@ const reported = (c: BriefingCoverage) => {
 /** The network as the coverage verb reports it before anything is entered: every town on its reference count. */
 function emptyView(date = '2026-11-29'): CoverageView {
   const byTown = towns.map((t) => ({
-    townCode: t.code, townName: t.name, referenceVillageCount: t.villageCount, importedVillages: 0, communitiesExcluded: 0,
-    denominator: t.villageCount, denominatorSource: 'reference' as const, covered: 0, coveredByProxy: 0, uncovered: 0, noData: t.villageCount,
-    rate: 0, rateWithProxy: 0, label: `0 / ${t.villageCount} 建制村（参考数）`, belowTarget: true,
+    townCode: t.code,
+    townName: t.name,
+    referenceVillageCount: t.villageCount,
+    importedVillages: 0,
+    communitiesExcluded: 0,
+    denominator: t.villageCount,
+    denominatorSource: 'reference' as const,
+    covered: 0,
+    coveredByProxy: 0,
+    uncovered: 0,
+    noData: t.villageCount,
+    rate: 0,
+    rateWithProxy: 0,
+    label: `0 / ${t.villageCount} 建制村（参考数）`,
+    belowTarget: true,
   }));
   const n = byTown.reduce((s, t) => s + t.denominator, 0);
   return {
-    date, brand: null,
-    county: { denominator: n, denominatorSource: 'reference', covered: 0, coveredByProxy: 0, uncovered: 0, noData: n, rate: 0, rateWithProxy: 0, label: `0 / ${n} 建制村（参考数）`, communitiesExcluded: 0 },
+    date,
+    brand: null,
+    county: {
+      denominator: n,
+      denominatorSource: 'reference',
+      covered: 0,
+      coveredByProxy: 0,
+      uncovered: 0,
+      noData: n,
+      rate: 0,
+      rateWithProxy: 0,
+      label: `0 / ${n} 建制村（参考数）`,
+      communitiesExcluded: 0,
+    },
     byTown,
     network: { countyHubsOpen: 0, townsWithNode: 0, townsWithoutNode: towns.map((t) => t.code) },
     targets: [
       { by: '2020-12-31', rate: 0.8, countsProxy: true, label: null, achieved: 0, status: 'missed' },
       { by: '2021-12-31', rate: 1, countsProxy: true, label: null, achieved: 0, status: 'missed' },
     ],
-    noDataVillages: [], townsWithoutVillages: towns.map((t) => t.code), byBrand: [],
+    noDataVillages: [],
+    townsWithoutVillages: towns.map((t) => t.code),
+    byBrand: [],
   };
 }
 
@@ -89,23 +115,52 @@ describe('the coverage section', () => {
     expect(zh.targets[0].detail).toMatch(/^现含村民代办覆盖率\d+\.\d%$/);
     expect(zh.targets[1]).toMatchObject({ label: '2021年底覆盖率100%目标', statusText: '未完成' });
     expect(zh.targets[1].detail).toMatch(new RegExp(`，尚差${short}个建制村$`));
-    const open = reported(buildCoverageSection({ view: { ...view, targets: [{ by: '2027-12-31', rate: 1, countsProxy: false, label: null, achieved: 0.9, status: 'open' }] }, servicePointsOnRecord: 640 }, 'en', towns));
+    const open = reported(
+      buildCoverageSection(
+        {
+          view: { ...view, targets: [{ by: '2027-12-31', rate: 1, countsProxy: false, label: null, achieved: 0.9, status: 'open' }] },
+          servicePointsOnRecord: 640,
+        },
+        'en',
+        towns,
+      ),
+    );
     expect(open.targets).toEqual([
-      { status: 'open', label: '100% coverage by the end of 2027', statusText: 'not yet met', detail: `now ${((c.covered / c.denominator) * 100).toFixed(1)}%; ${c.denominator - c.covered} villages to go` },
+      {
+        status: 'open',
+        label: '100% coverage by the end of 2027',
+        statusText: 'not yet met',
+        detail: `now ${((c.covered / c.denominator) * 100).toFixed(1)}%; ${c.denominator - c.covered} villages to go`,
+      },
     ]);
   });
 
   it('names a few villages with no data, town by town, and only counts many', () => {
     expect(view.noDataVillages).toHaveLength(7);
-    expect(zh.noDataNote).toBe('无数据的建制村（7个，未录入服务站点且未经核实）：鲁村镇石门村；悦庄镇石门村；中庄镇石门村；张家坡镇石门村；石桥镇石门村；南鲁山镇石门村、柳沟村。');
+    expect(zh.noDataNote).toBe(
+      '无数据的建制村（7个，未录入服务站点且未经核实）：鲁村镇石门村；悦庄镇石门村；中庄镇石门村；张家坡镇石门村；石桥镇石门村；南鲁山镇石门村、柳沟村。',
+    );
     const many = { ...view, noDataVillages: Array.from({ length: 11 }, (_, i) => ({ ...view.noDataVillages[0], id: String(i) })) };
-    expect(reported(buildCoverageSection({ view: many, servicePointsOnRecord: 640 }, 'zh', towns)).noDataNote).toBe('无数据的建制村11个（未录入服务站点且未经核实），分镇（街道）数见上表。');
-    expect(reported(buildCoverageSection({ view: many, servicePointsOnRecord: 640 }, 'en', towns)).noDataNote).toBe('11 villages have no data (no service point on record, not surveyed); see the table for each town.');
+    expect(reported(buildCoverageSection({ view: many, servicePointsOnRecord: 640 }, 'zh', towns)).noDataNote).toBe(
+      '无数据的建制村11个（未录入服务站点且未经核实），分镇（街道）数见上表。',
+    );
+    expect(reported(buildCoverageSection({ view: many, servicePointsOnRecord: 640 }, 'en', towns)).noDataNote).toBe(
+      '11 villages have no data (no service point on record, not surveyed); see the table for each town.',
+    );
   });
 
   it('marks a town without villages on record, and prints no rate for it', () => {
     const yanya = '370323109';
-    const ref = { ...view.byTown.find((t) => t.townCode === yanya)!, importedVillages: 0, denominatorSource: 'reference' as const, denominator: 30, covered: 0, coveredByProxy: 0, uncovered: 0, noData: 30 };
+    const ref = {
+      ...view.byTown.find((t) => t.townCode === yanya)!,
+      importedVillages: 0,
+      denominatorSource: 'reference' as const,
+      denominator: 30,
+      covered: 0,
+      coveredByProxy: 0,
+      uncovered: 0,
+      noData: 30,
+    };
     const mixed = { ...view, county: { ...c, denominatorSource: 'mixed' as const }, byTown: view.byTown.map((t) => (t.townCode === yanya ? ref : t)) };
     const section = reported(buildCoverageSection({ view: mixed, servicePointsOnRecord: 640 }, 'zh', towns));
     expect(section.towns.find((r) => r.code === yanya)).toMatchObject({ referenceOnly: true, ratePercent: null, rateWithProxyPercent: null, noData: 30 });
@@ -119,7 +174,8 @@ describe('the coverage section', () => {
     expect(none).toEqual({
       state: 'not-entered',
       date: '2026-11-29',
-      summary: '截至2026年11月29日，快递进村覆盖数据尚未录入（系统中尚无建制村名录和快递服务站点记录），暂不能统计建制村快递服务覆盖率。已设定的覆盖率目标为2020年底达到80%、2021年底达到100%，数据录入后报告完成情况。',
+      summary:
+        '截至2026年11月29日，快递进村覆盖数据尚未录入（系统中尚无建制村名录和快递服务站点记录），暂不能统计建制村快递服务覆盖率。已设定的覆盖率目标为2020年底达到80%、2021年底达到100%，数据录入后报告完成情况。',
     });
     expect(buildCoverageSection({ view: emptyView(), servicePointsOnRecord: 3 }, 'en', towns)).toMatchObject({
       state: 'not-entered',
@@ -128,7 +184,9 @@ describe('the coverage section', () => {
     // Villages but no service points: every village would count as "no data", which is no figure either.
     const villagesOnly = buildCoverageSection({ view: { ...view, targets: [] }, servicePointsOnRecord: 0 }, 'zh', towns);
     expect(villagesOnly.state).toBe('not-entered');
-    expect(villagesOnly.summary).toBe(`截至2027年4月30日，快递进村覆盖数据尚未录入（已录入村（居）${view.byTown.reduce((n, t) => n + t.importedVillages, 0)}个，尚未录入快递服务站点），暂不能统计建制村快递服务覆盖率。`);
+    expect(villagesOnly.summary).toBe(
+      `截至2027年4月30日，快递进村覆盖数据尚未录入（已录入村（居）${view.byTown.reduce((n, t) => n + t.importedVillages, 0)}个，尚未录入快递服务站点），暂不能统计建制村快递服务覆盖率。`,
+    );
   });
 });
 

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatCutOff, formatDate, formatIssueNumber, formatParcels, formatParcelsCell, formatParcelsShort, formatPercent, formatPoints, formatTonnes, grouped, round, trimmed,
+  formatCutOff,
+  formatDate,
+  formatIssueNumber,
+  formatParcels,
+  formatParcelsCell,
+  formatParcelsShort,
+  formatPercent,
+  formatPoints,
+  formatTonnes,
+  grouped,
+  round,
+  trimmed,
 } from '../../server/render/format.ts';
 import { flagFor, flagRuleNote, percentOfPace, townPaces } from '../../server/rules/town-flags.ts';
 
@@ -96,7 +107,10 @@ describe('红黄蓝 flags', () => {
   });
 
   it('share a county target among towns by their villages, and keep a town project whole', () => {
-    const towns = [{ code: 'a', villageCount: 30 }, { code: 'b', villageCount: 10 }];
+    const towns = [
+      { code: 'a', villageCount: 30 },
+      { code: 'b', villageCount: 10 },
+    ];
     const county = townPaces({ targetParcels: 1000, elapsedDays: 5, totalDays: 10, projectTownCode: null, towns });
     expect(county.get('a')).toEqual({ allocatedTarget: 750, expectedToDate: 375 });
     expect(county.get('b')).toEqual({ allocatedTarget: 250, expectedToDate: 125 });

@@ -55,7 +55,16 @@ describe('rendering', () => {
 
   it('draws charts as repeatable opaque RGB PNGs', () => {
     const p = buildBriefingModel(fullSeasonSource('zh')).projects[0];
-    const input = { lang: 'zh' as const, startsOn: p.startsOn, endsOn: p.endsOn, targetParcels: p.figures.target, daily: p.daily, cutOffDate: '2027-04-30', widthPt: 442, heightPt: 180 };
+    const input = {
+      lang: 'zh' as const,
+      startsOn: p.startsOn,
+      endsOn: p.endsOn,
+      targetParcels: p.figures.target,
+      daily: p.daily,
+      cutOffDate: '2027-04-30',
+      widthPt: 442,
+      heightPt: 180,
+    };
     const png = renderProgressChart(input);
     expect(sha(renderProgressChart(input))).toBe(sha(png));
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');

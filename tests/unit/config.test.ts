@@ -72,8 +72,13 @@ describe('loadConfig: timeouts, proxy trust, sessions, live sockets', () => {
   });
 
   it('reads the timeouts in seconds', () => {
-    expect(loadConfig({ HEADERS_TIMEOUT_SECONDS: '5', REQUEST_TIMEOUT_SECONDS: '300', KEEP_ALIVE_TIMEOUT_SECONDS: '10', IDLE_TIMEOUT_SECONDS: '30' })).toMatchObject({
-      headersTimeoutMs: 5000, requestTimeoutMs: 300_000, keepAliveTimeoutMs: 10_000, idleTimeoutMs: 30_000,
+    expect(
+      loadConfig({ HEADERS_TIMEOUT_SECONDS: '5', REQUEST_TIMEOUT_SECONDS: '300', KEEP_ALIVE_TIMEOUT_SECONDS: '10', IDLE_TIMEOUT_SECONDS: '30' }),
+    ).toMatchObject({
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 300_000,
+      keepAliveTimeoutMs: 10_000,
+      idleTimeoutMs: 30_000,
     });
     expect(() => loadConfig({ HEADERS_TIMEOUT_SECONDS: '0' })).toThrow(/HEADERS_TIMEOUT_SECONDS/);
     expect(() => loadConfig({ HEADERS_TIMEOUT_SECONDS: '200', REQUEST_TIMEOUT_SECONDS: '100' })).toThrow(/HEADERS_TIMEOUT_SECONDS/);

@@ -2,15 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { referenceData } from '../../db/seed/reference-data.ts';
 import { CooperationMode } from '../../server/contracts/network.ts';
 import {
-  applicableTarget, coverageLabel, isOpenOn, rateOf, seriesDates, sumTallies, tallyByTown, targetStatus, villageStatusOn,
-  type PointFacts, type VillageFacts,
+  applicableTarget,
+  coverageLabel,
+  isOpenOn,
+  rateOf,
+  seriesDates,
+  sumTallies,
+  tallyByTown,
+  targetStatus,
+  villageStatusOn,
+  type PointFacts,
+  type VillageFacts,
 } from '../../server/domain/network/coverage-rule.ts';
 
 const point = (overrides: Partial<PointFacts> = {}): PointFacts => ({
-  id: 'p', kind: 'village_station', mode: 'postal_courier', brands: ['ems', 'zto'], openedOn: '2020-06-15', closedOn: null, ...overrides,
+  id: 'p',
+  kind: 'village_station',
+  mode: 'postal_courier',
+  brands: ['ems', 'zto'],
+  openedOn: '2020-06-15',
+  closedOn: null,
+  ...overrides,
 });
 const village = (overrides: Partial<VillageFacts> = {}): VillageFacts => ({
-  id: 'v', townCode: '370323103', kind: 'village', surveyStatus: 'unsurveyed', dissolvedOn: null, servedBy: [], ...overrides,
+  id: 'v',
+  townCode: '370323103',
+  kind: 'village',
+  surveyStatus: 'unsurveyed',
+  dissolvedOn: null,
+  servedBy: [],
+  ...overrides,
 });
 
 describe('isOpenOn', () => {
@@ -92,7 +113,13 @@ describe('tallyByTown', () => {
 
 describe('targets', () => {
   const t80 = { by: '2020-12-31', rate: 0.8, countsProxy: true };
-  const tally = (covered: number, coveredByProxy: number, denominator = 1000) => ({ denominator, covered, coveredByProxy, uncovered: 0, noData: denominator - covered - coveredByProxy });
+  const tally = (covered: number, coveredByProxy: number, denominator = 1000) => ({
+    denominator,
+    covered,
+    coveredByProxy,
+    uncovered: 0,
+    noData: denominator - covered - coveredByProxy,
+  });
 
   it('is met, open until its date, then missed; compared on the exact fraction', () => {
     expect(targetStatus(t80, tally(800, 0), '2020-12-31')).toEqual({ achieved: 0.8, status: 'met' });

@@ -27,7 +27,7 @@ describe('deploy/guoyun.service', () => {
   it.skipIf(!existsSync('/usr/bin/systemd-analyze'))('is a unit systemd accepts', () => {
     // verify exits 0 with nothing on stderr for a clean unit (an unknown user is not its business).
     const run = spawnSync('/usr/bin/systemd-analyze', ['verify', UNIT.pathname], { encoding: 'utf8' });
-    expect(run.stderr.split('\n').filter((l) => l && !/guoyun|User|Group/i.test(l) || /Unknown key|Invalid|Failed/.test(l))).toEqual([]);
+    expect(run.stderr.split('\n').filter((l) => (l && !/guoyun|User|Group/i.test(l)) || /Unknown key|Invalid|Failed/.test(l))).toEqual([]);
     expect(run.status).toBe(0);
   });
 });

@@ -25,7 +25,13 @@ describe('pacing', () => {
   it('before the period starts nothing has elapsed and the projection is what is on record', () => {
     const p = pacing({ ...period, today: '2026-11-01', counted: 0 });
     expect(p).toEqual({
-      percent: 0, elapsedPercent: 0, elapsedDays: 0, totalDays: 11, dailyRateSoFar: 0, requiredDailyRate: 90.91, projectedParcels: 0,
+      percent: 0,
+      elapsedPercent: 0,
+      elapsedDays: 0,
+      totalDays: 11,
+      dailyRateSoFar: 0,
+      requiredDailyRate: 90.91,
+      projectedParcels: 0,
     });
   });
 

@@ -161,7 +161,10 @@ describe('what a refused figure says', () => {
         return e;
       }
     })();
-    expect(thrown).toMatchObject({ message: expect.stringContaining('is ambiguous (1,2)'), issue: { code: 'ambiguous_separator', params: { text: '1,2', why: 'group' } } });
+    expect(thrown).toMatchObject({
+      message: expect.stringContaining('is ambiguous (1,2)'),
+      issue: { code: 'ambiguous_separator', params: { text: '1,2', why: 'group' } },
+    });
     expect(numberIssueEnglish(refused('10000001', { ...COUNT, max: 10_000_000 }), '')).toBe('must be at most 10,000,000');
     expect(numberIssueEnglish(refused('12.000', COUNT), '')).toBe('is ambiguous (12.000): 12 or 12,000? Write a whole number without "."');
     expect(parseNumberCell('１２，０００', COUNT)).toBe(12000);

@@ -33,12 +33,18 @@ describe('cells', () => {
     expect(() => parseYesNo('maybe')).toThrow(CellError);
   });
   it('finds towns and carriers by code or name', () => {
-    const towns = [{ code: '370323103', name: '东里镇' }, { code: '370323001', name: '历山街道' }];
+    const towns = [
+      { code: '370323103', name: '东里镇' },
+      { code: '370323001', name: '历山街道' },
+    ];
     expect(parseTown('东里镇', towns)).toBe('370323103');
     expect(parseTown('东里', towns)).toBe('370323103');
     expect(parseTown('历山', towns)).toBe('370323001');
     expect(() => parseTown('370323999', towns)).toThrow('unknown town code');
-    const carriers = [{ code: 'ems', name: '中国邮政/EMS', nameEn: 'China Post / EMS' }, { code: 'zto', name: '中通快递', nameEn: 'ZTO Express' }];
+    const carriers = [
+      { code: 'ems', name: '中国邮政/EMS', nameEn: 'China Post / EMS' },
+      { code: 'zto', name: '中通快递', nameEn: 'ZTO Express' },
+    ];
     expect(['ems', 'EMS', '中通', '中通快递', 'ZTO Express'].map((c) => parseCarrier(c, carriers))).toEqual(['ems', 'ems', 'zto', 'zto', 'zto']);
     expect(() => parseCarrier('顺丰', carriers)).toThrow('unknown carrier');
     expect(splitList('ems、zto; yto，sto')).toEqual(['ems', 'zto', 'yto', 'sto']);

@@ -9,7 +9,10 @@ import { sheetXml, workbookParts, zipArchive, type ZipPart } from '../helpers/zi
 // reads it (xlsx-guard.ts): the same rows as before for real files, a refusal on `content` for
 // archives it does not read. The bombs themselves are in tests/api/import-limits.test.ts.
 
-const COLUMNS: Column[] = [{ name: 'code', aliases: ['代码'] }, { name: 'name', aliases: ['名称'] }];
+const COLUMNS: Column[] = [
+  { name: 'code', aliases: ['代码'] },
+  { name: 'name', aliases: ['名称'] },
+];
 const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const PKG = 'http://schemas.openxmlformats.org/package/2006/relationships';
@@ -30,13 +33,30 @@ async function refusal(file: Buffer | string): Promise<string> {
 
 /** A workbook whose sheets are listed in workbook.xml in `order` (by part name), stored in the archive in the order given. */
 function twoSheets(order: string[], extra: ZipPart[] = []): Buffer {
-  const parts = workbookParts(sheetXml([['代码', '名称'], ['A1', '第一张']])).filter((p) => !p.name.startsWith('xl/'));
+  const parts = workbookParts(
+    sheetXml([
+      ['代码', '名称'],
+      ['A1', '第一张'],
+    ]),
+  ).filter((p) => !p.name.startsWith('xl/'));
   const rels = order.map((name, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="${name.replace('xl/', '')}"/>`).join('');
   const sheets = order.map((name, i) => `<sheet name="S${i + 1}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('');
   return zipArchive([
     ...parts,
-    { name: 'xl/worksheets/sheet1.xml', data: sheetXml([['代码', '名称'], ['one', '文件里的第一张']]) },
-    { name: 'xl/worksheets/sheet2.xml', data: sheetXml([['代码', '名称'], ['two', '文件里的第二张']]) },
+    {
+      name: 'xl/worksheets/sheet1.xml',
+      data: sheetXml([
+        ['代码', '名称'],
+        ['one', '文件里的第一张'],
+      ]),
+    },
+    {
+      name: 'xl/worksheets/sheet2.xml',
+      data: sheetXml([
+        ['代码', '名称'],
+        ['two', '文件里的第二张'],
+      ]),
+    },
     { name: 'xl/workbook.xml', data: `<workbook xmlns="${NS}" xmlns:r="${REL}"><sheets>${sheets}</sheets></workbook>` },
     { name: 'xl/_rels/workbook.xml.rels', data: `<Relationships xmlns="${PKG}">${rels}</Relationships>` },
     ...extra,
@@ -53,7 +73,10 @@ describe('reading .xlsx through the guard', () => {
   });
 
   it('reads a sheet with hyperlinks, a drawing and a table, whose parts it leaves out; a link keeps its text', async () => {
-    const sheet = sheetXml([['代码', '名称'], ['X1', '有链接的村']]).replace(
+    const sheet = sheetXml([
+      ['代码', '名称'],
+      ['X1', '有链接的村'],
+    ]).replace(
       '</sheetData>',
       `</sheetData><hyperlinks><hyperlink ref="B2" r:id="rId1" xmlns:r="${REL}"/></hyperlinks><drawing r:id="rId2" xmlns:r="${REL}"/><tableParts count="1"><tablePart r:id="rId3" xmlns:r="${REL}"/></tableParts>`,
     );
@@ -73,11 +96,21 @@ describe('reading .xlsx through the guard', () => {
     const file = zipArchive(workbookParts(sheetXml([['沂源县建制村名单'], ['代码', '名称'], ['', '  '], ['A', '甲'], [], ['B', '乙']])));
     const sheet = await read(file);
     expect(sheet.headerRow).toBe(2);
-    expect(sheet.rows).toEqual([{ row: 4, cells: ['A', '甲'] }, { row: 6, cells: ['B', '乙'] }]);
+    expect(sheet.rows).toEqual([
+      { row: 4, cells: ['A', '甲'] },
+      { row: 6, cells: ['B', '乙'] },
+    ]);
   });
 
   it('refuses what it does not read, on content', async () => {
-    const good = zipArchive(workbookParts(sheetXml([['代码', '名称'], ['A', '甲']])));
+    const good = zipArchive(
+      workbookParts(
+        sheetXml([
+          ['代码', '名称'],
+          ['A', '甲'],
+        ]),
+      ),
+    );
     expect(await refusal(Buffer.from('not a zip at all'))).toBe('is not a readable .xlsx file');
     expect(await refusal(good.subarray(0, good.length - 30))).toBe('is not a readable .xlsx file');
     expect(await refusal('***')).toMatch(/base64/);
@@ -120,7 +153,12 @@ describe('parseCsvAsync', () => {
   });
 
   it('leaves out blank rows when asked, and stops past the row limit', async () => {
-    expect(await parseCsvAsync('a,b\n\n , \nc,d\n', { skipBlank: true })).toEqual([{ row: 1, cells: ['a', 'b'] }, { row: 4, cells: ['c', 'd'] }]);
-    await expect(parseCsvAsync('a\nb\nc\n', { skipBlank: true, maxRows: 2 })).rejects.toMatchObject({ issues: [{ path: 'content', message: expect.stringMatching(/at most/) }] });
+    expect(await parseCsvAsync('a,b\n\n , \nc,d\n', { skipBlank: true })).toEqual([
+      { row: 1, cells: ['a', 'b'] },
+      { row: 4, cells: ['c', 'd'] },
+    ]);
+    await expect(parseCsvAsync('a\nb\nc\n', { skipBlank: true, maxRows: 2 })).rejects.toMatchObject({
+      issues: [{ path: 'content', message: expect.stringMatching(/at most/) }],
+    });
   });
 });

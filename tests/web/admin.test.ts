@@ -283,7 +283,9 @@ describe.skipIf(!HAS_CHROMIUM)('administration in chromium', () => {
     await form.getByTestId('audit-search').click();
     await page.waitForURL(/\/admin\/audit\?actor=user%3Aadmin&action=auth.login&from=/);
     await poll(() => page.locator('[data-testid=audit] tbody tr').count()).toBeGreaterThan(0);
-    const actions = await page.locator('[data-testid=audit] tbody tr').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-actor')} ${r.getAttribute('data-action')}`));
+    const actions = await page
+      .locator('[data-testid=audit] tbody tr')
+      .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-actor')} ${r.getAttribute('data-action')}`));
     expect(new Set(actions)).toEqual(new Set(['user:admin auth.login']));
     // The same answer as the API's.
     const fromApi = await api(page, `/audit?actor=user:admin&action=auth.login&from=${today}T00:00:00%2B08:00`);

@@ -106,18 +106,35 @@ describe.skipIf(!HAS_CHROMIUM)('the web app in chromium', () => {
   }
 
   const liveOn = (page: Page, timeout = 30_000) => page.locator('[data-testid=live-status][data-status=live]').waitFor({ timeout });
-  const figure = async (page: Page, testid: string) => Number(await page.locator(`[data-testid=project-kpis][data-project=${APPLE_PROJECT}] [data-testid=${testid}]`).getAttribute('data-value'));
+  const figure = async (page: Page, testid: string) =>
+    Number(await page.locator(`[data-testid=project-kpis][data-project=${APPLE_PROJECT}] [data-testid=${testid}]`).getAttribute('data-value'));
 
   /** The demo cooperative, through the API as its phone app would: session cookie plus CSRF header. */
   async function coopApi() {
-    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ACCOUNTS.coop) });
+    const res = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ACCOUNTS.coop),
+    });
     expect(res.status).toBe(200);
     const me = (await res.json()) as { cooperativeId: string; csrfToken: string };
     const cookie = res.headers.get('set-cookie')!.split(';')[0];
     return {
       recordPickup: async (parcels: number) => {
-        const body = { id: randomUUID(), cooperativeId: me.cooperativeId, townCode: YANYA, carrierCode: 'ems', productCode: 'apple', parcels, pickedUpAt: new Date(serverClock.now()).toISOString() };
-        const r = await fetch(`${base}/api/v1/pickups`, { method: 'POST', headers: { cookie, 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const body = {
+          id: randomUUID(),
+          cooperativeId: me.cooperativeId,
+          townCode: YANYA,
+          carrierCode: 'ems',
+          productCode: 'apple',
+          parcels,
+          pickedUpAt: new Date(serverClock.now()).toISOString(),
+        };
+        const r = await fetch(`${base}/api/v1/pickups`, {
+          method: 'POST',
+          headers: { cookie, 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         expect(r.status).toBe(201);
       },
     };

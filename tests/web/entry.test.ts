@@ -69,7 +69,8 @@ describe.skipIf(!HAS_CHROMIUM)('field entry in chromium, offline first', () => {
     const coop = (await admin<{ items: { id: string; username: string; cooperativeId: string | null }[] }>('/users')).items.find(
       (u) => u.username === ACCOUNTS.coop.username,
     )!;
-    const projects = (await admin<{ items: { id: string; productCode: string; townCode: string | null; startsOn: string; endsOn: string }[] }>('/projects')).items;
+    const projects = (await admin<{ items: { id: string; productCode: string; townCode: string | null; startsOn: string; endsOn: string }[] }>('/projects'))
+      .items;
     const apple = projects.find((p) => p.productCode === 'apple' && p.townCode === null && p.startsOn <= today() && p.endsOn >= today());
     const progressBefore = apple ? await admin<Progress>(`/projects/${apple.id}/progress`) : null;
 
@@ -79,7 +80,9 @@ describe.skipIf(!HAS_CHROMIUM)('field entry in chromium, offline first', () => {
     await openEntry(page, app.base);
     await offlineReady(page);
     const cooperatives = (await admin<{ items: { id: string; name: string }[] }>('/cooperatives')).items;
-    expect(await page.getByTestId('pickup-form').getByTestId('fixed-cooperative').textContent()).toBe(cooperatives.find((c) => c.id === coop.cooperativeId)!.name);
+    expect(await page.getByTestId('pickup-form').getByTestId('fixed-cooperative').textContent()).toBe(
+      cooperatives.find((c) => c.id === coop.cooperativeId)!.name,
+    );
     // Business date defaults to today in Asia/Shanghai; the town to the cooperative's own.
     expect(await page.locator('#pk-date').inputValue()).toBe(today());
     expect(await page.locator('#pk-town').inputValue()).toBe('370323109');
@@ -150,8 +153,8 @@ describe.skipIf(!HAS_CHROMIUM)('field entry in chromium, offline first', () => {
     expect(await page.locator('[data-testid=outbox-record][data-status=sent]', { hasText: '未重复计数' }).count()).toBe(3);
 
     // The ledger holds each pickup once, under the id the phone chose.
-    const pickups = (await admin<{ items: Pickup[] }>(`/pickups?cooperativeId=${coop.cooperativeId}&from=${today()}&to=${today()}&limit=500`)).items.filter((p) =>
-      p.village?.startsWith('E2E-'),
+    const pickups = (await admin<{ items: Pickup[] }>(`/pickups?cooperativeId=${coop.cooperativeId}&from=${today()}&to=${today()}&limit=500`)).items.filter(
+      (p) => p.village?.startsWith('E2E-'),
     );
     expect(pickups.map((p) => p.village).sort()).toEqual(['E2E-offline-1', 'E2E-offline-2', 'E2E-offline-3', 'E2E-online']);
     for (const id of queued) expect(pickups.filter((p) => p.id === id)).toHaveLength(1);
@@ -230,7 +233,12 @@ describe.skipIf(!HAS_CHROMIUM)('field entry in chromium, offline first', () => {
     const tries: string[] = [];
     await page.context().route('**/api/v1/packaging-runs', async (route: Route) => {
       tries.push((route.request().postDataJSON() as { id: string }).id);
-      if (tries.length === 1) await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'try again later' } }) });
+      if (tries.length === 1)
+        await route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'try again later' } }),
+        });
       else await route.continue();
     });
     app.expect(/status of 503/);
@@ -268,7 +276,9 @@ describe.skipIf(!HAS_CHROMIUM)('field entry in chromium, offline first', () => {
     await page.getByTestId('submit-storage').click();
     await form.locator('[data-testid=entry-notice][data-state=sent]').waitFor();
     await expect.poll(() => count(page, 'rejected')).toBe(0);
-    const held = await (await page.request.get(`${app.base}/api/v1/stock`)).json() as { items: { facilityName: string; productCode: string; weightKg: number }[] };
+    const held = (await (await page.request.get(`${app.base}/api/v1/stock`)).json()) as {
+      items: { facilityName: string; productCode: string; weightKg: number }[];
+    };
     expect(held.items.find((s) => s.facilityName === '燕崖镇樱桃预冷库')?.weightKg).toBe(500);
     // The stock figure shown next to the weight follows.
     await expect.poll(() => form.locator('#st-weight-hint').textContent()).toContain('500');
@@ -317,7 +327,8 @@ describe.skipIf(!HAS_CHROMIUM)('field entry in chromium, offline first', () => {
     await expect.poll(() => page.getByTestId('pickup-form').locator('.total').textContent()).toContain('120 件');
     await page.getByTestId('submit-pickup').click();
     type PickupRead = { village: string | null; parcels: number; weightKg: number | null };
-    const pickups = async () => (await api<{ items: PickupRead[] }>(`/pickups?${day}`)).items.filter((p) => p.village === 'E2E-numbers').map((p) => [p.parcels, p.weightKg]);
+    const pickups = async () =>
+      (await api<{ items: PickupRead[] }>(`/pickups?${day}`)).items.filter((p) => p.village === 'E2E-numbers').map((p) => [p.parcels, p.weightKg]);
     await expect.poll(pickups).toEqual([[120, 12000]]);
 
     await page.getByTestId('tab-packaging').click();
@@ -330,7 +341,8 @@ describe.skipIf(!HAS_CHROMIUM)('field entry in chromium, offline first', () => {
     await pack.getByLabel('用果量（公斤）').fill('12,000');
     await page.getByTestId('submit-packaging').click();
     type RunRead = { packageType: string; parcels: number; fruitKg: number };
-    const runs = async () => (await api<{ items: RunRead[] }>(`/packaging-runs?${day}`)).items.filter((r) => r.packageType === 'E2E-千位').map((r) => [r.parcels, r.fruitKg]);
+    const runs = async () =>
+      (await api<{ items: RunRead[] }>(`/packaging-runs?${day}`)).items.filter((r) => r.packageType === 'E2E-千位').map((r) => [r.parcels, r.fruitKg]);
     await expect.poll(runs).toEqual([[120, 12000]]);
 
     await page.getByTestId('tab-storage').click();

@@ -77,7 +77,16 @@ export function browserEnv(fontDir: string): Record<string, string> {
   return { ...env, FONTCONFIG_FILE: withChineseFont(fontDir) };
 }
 
-export const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const BROWSER_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 export type WebApp = {
   readonly base: string;
@@ -170,7 +179,7 @@ export function useWebApp(): WebApp {
       await page.getByLabel('密码').fill(ACCOUNTS[account].password);
       await page.getByRole('button', { name: '登录' }).click();
       // 'commit': the dashboard keeps a websocket open, and waiting for 'load' has timed out under load.
-    await page.waitForURL(`${base}/`, { waitUntil: 'commit' });
+      await page.waitForURL(`${base}/`, { waitUntil: 'commit' });
       await liveOn(page);
     },
     liveOn,

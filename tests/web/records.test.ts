@@ -91,7 +91,8 @@ describe.skipIf(!HAS_CHROMIUM)('records and reconciliation in chromium', () => {
     expect(await row.getByTestId('void-button').count()).toBe(0);
     expect(await page.getByTestId('records-status').textContent()).toContain('已作废');
     // Struck through: the figures, not the reason.
-    const decoration = (el: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { textDecorationLine: string } }).getComputedStyle(el).textDecorationLine;
+    const decoration = (el: unknown) =>
+      (globalThis as unknown as { getComputedStyle(e: unknown): { textDecorationLine: string } }).getComputedStyle(el).textDecorationLine;
     expect(await row.locator('td[data-col=parcels] .value').evaluate(decoration)).toBe('line-through');
     expect(await row.locator('td.status').evaluate(decoration)).toBe('none');
 
@@ -134,14 +135,14 @@ describe.skipIf(!HAS_CHROMIUM)('records and reconciliation in chromium', () => {
 
     const date = shanghaiDate(serverClock.now());
     const project = await appleProject(page, app.base, date);
-    const cells = await apiGet<{ items: { date: string; townCode: string; carrierCode: string; loggedParcels: number; reportedParcels: number; difference: number }[] }>(
-      page, app.base, `/reconciliation?projectId=${project.id}`,
-    );
+    const cells = await apiGet<{
+      items: { date: string; townCode: string; carrierCode: string; loggedParcels: number; reportedParcels: number; difference: number }[];
+    }>(page, app.base, `/reconciliation?projectId=${project.id}`);
     expect(cells.items.length).toBeGreaterThan(0);
     expect(await page.getByTestId('recon-project').inputValue()).toBe(project.id);
     const rows = table.locator('tbody tr');
     expect(await rows.count()).toBe(cells.items.length);
-    const diffs = async () => (await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-difference')))));
+    const diffs = async () => await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-difference'))));
     const desc = await diffs();
     expect(desc).toEqual([...desc].sort((a, b) => b - a));
     expect(desc[0]).toBe(Math.max(...cells.items.map((c) => c.difference)));
@@ -150,7 +151,9 @@ describe.skipIf(!HAS_CHROMIUM)('records and reconciliation in chromium', () => {
     const top = cells.items.find((c) => c.date === link.get('from') && c.townCode === link.get('town') && c.carrierCode === link.get('carrier'))!;
     expect(top.difference).toBe(desc[0]);
     const firstCells = (await rows.first().locator('td').allTextContents()).map((s) => s.trim());
-    expect(firstCells.slice(3, 6)).toEqual([top.loggedParcels, top.reportedParcels].map((n) => n.toLocaleString('en')).concat(`+${top.difference.toLocaleString('en')}`));
+    expect(firstCells.slice(3, 6)).toEqual(
+      [top.loggedParcels, top.reportedParcels].map((n) => n.toLocaleString('en')).concat(`+${top.difference.toLocaleString('en')}`),
+    );
 
     await page.getByTestId('sort-difference').click();
     await page.waitForURL((url) => url.searchParams.get('order') === 'asc');
@@ -167,7 +170,11 @@ describe.skipIf(!HAS_CHROMIUM)('records and reconciliation in chromium', () => {
     const url = new URL(page.url());
     expect(Object.fromEntries(url.searchParams)).toEqual({ project: project.id, town: top.townCode, carrier: top.carrierCode, from: top.date, to: top.date });
     await page.getByTestId('records-table').waitFor();
-    const logged = await apiGet<{ items: Pickup[] }>(page, app.base, `/pickups?projectId=${project.id}&townCode=${top.townCode}&carrierCode=${top.carrierCode}&from=${top.date}&to=${top.date}&voided=exclude&limit=500`);
+    const logged = await apiGet<{ items: Pickup[] }>(
+      page,
+      app.base,
+      `/pickups?projectId=${project.id}&townCode=${top.townCode}&carrierCode=${top.carrierCode}&from=${top.date}&to=${top.date}&voided=exclude&limit=500`,
+    );
     expect(logged.items.reduce((s, p) => s + p.parcels, 0)).toBe(top.loggedParcels);
     await expect.poll(() => page.locator('[data-testid=records-table] tbody tr').count()).toBeGreaterThanOrEqual(logged.items.length);
     // An official reads; it is offered no void.
@@ -209,14 +216,28 @@ describe.skipIf(!HAS_CHROMIUM)('records and reconciliation in chromium', () => {
     await page.getByTestId('lang-switch').click();
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Records');
     expect((await page.locator('[data-testid=records-table] thead th').allTextContents()).map((s) => s.trim())).toEqual([
-      'Time', 'Town', 'Cooperative', 'Carrier', 'Product', 'Parcels', 'Weight (kg)', 'Recorded by', 'Status',
+      'Time',
+      'Town',
+      'Cooperative',
+      'Carrier',
+      'Product',
+      'Parcels',
+      'Weight (kg)',
+      'Recorded by',
+      'Status',
     ]);
     expect(await page.locator('nav[aria-label="Kind of record"] a').allTextContents()).toEqual(['Pickups', 'Packaging', 'Cold storage', 'Carrier reports']);
     await page.screenshot({ path: join(SHOTS, 'records-english.png'), fullPage: false });
     await page.goto(`${app.base}/reconciliation`);
     await page.getByTestId('recon-table').waitFor();
     expect((await page.locator('[data-testid=recon-table] thead th').allTextContents()).map((s) => s.trim().replace(/\s*[▼▲]$/, ''))).toEqual([
-      'Date', 'Town', 'Carrier', 'Logged by cooperatives', 'Reported by carrier', 'Difference', 'View records',
+      'Date',
+      'Town',
+      'Carrier',
+      'Logged by cooperatives',
+      'Reported by carrier',
+      'Difference',
+      'View records',
     ]);
   }, 240_000);
 });

@@ -51,8 +51,7 @@ describe.skipIf(!HAS_CHROMIUM)('carrier volumes in chromium', () => {
 
     const before = await reported(page, app.base);
     // What the grid shows is what is on record.
-    for (const town of [TOWN.yanya, TOWN.dongli])
-      expect(await cell(page, town).locator('input').inputValue()).toBe(String(before.get(`${town}|apple`) ?? ''));
+    for (const town of [TOWN.yanya, TOWN.dongli]) expect(await cell(page, town).locator('input').inputValue()).toBe(String(before.get(`${town}|apple`) ?? ''));
     const a = fresh(before.get(`${TOWN.yanya}|apple`), 4321);
     const b = fresh(before.get(`${TOWN.dongli}|apple`), 1234);
     const totalBefore = Number((await page.getByTestId('column-total').first().textContent())!.replace(/,/g, ''));
@@ -86,7 +85,10 @@ describe.skipIf(!HAS_CHROMIUM)('carrier volumes in chromium', () => {
     await page.keyboard.press('Control+Enter');
     const sent = (await batch).postDataJSON() as { items: { townCode: string; productCode: string; parcels: number; carrierCode: string; date: string }[] };
     expect(sent.items.map((i) => [i.townCode, i.productCode, i.parcels, i.carrierCode, i.date]).sort()).toEqual(
-      [[TOWN.dongli, 'apple', b, 'ems', today()], [TOWN.yanya, 'apple', a, 'ems', today()]].sort(),
+      [
+        [TOWN.dongli, 'apple', b, 'ems', today()],
+        [TOWN.yanya, 'apple', a, 'ems', today()],
+      ].sort(),
     );
     await expect.poll(() => page.getByTestId('grid-result').textContent()).toContain('已保存：2 格已更新');
     expect(await page.locator('td.cell.saved').count()).toBe(2);
@@ -98,7 +100,8 @@ describe.skipIf(!HAS_CHROMIUM)('carrier volumes in chromium', () => {
     expect(after.get(`${TOWN.yanya}|apple`)).toBe(a);
     expect(after.get(`${TOWN.dongli}|apple`)).toBe(b);
     // Nothing else was touched.
-    for (const [key, value] of before) if (key !== `${TOWN.yanya}|apple` && key !== `${TOWN.dongli}|apple`) expect({ key, value: after.get(key) }).toEqual({ key, value });
+    for (const [key, value] of before)
+      if (key !== `${TOWN.yanya}|apple` && key !== `${TOWN.dongli}|apple`) expect({ key, value: after.get(key) }).toEqual({ key, value });
 
     await page.reload();
     await page.locator('[data-testid=volume-grid] input').nth(23).waitFor();

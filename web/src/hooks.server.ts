@@ -13,7 +13,6 @@ export const handle: Handle = async ({ event, resolve }) => {
     transformPageChunk: ({ html }) => html.replace('%lang%', htmlLang(event.locals.locale)),
   });
   // Pages carry the account's name and CSRF token: never keep them in a cache.
-  if (response.headers.get('content-type')?.startsWith('text/html') || event.isDataRequest)
-    response.headers.set('cache-control', 'private, no-store');
+  if (response.headers.get('content-type')?.startsWith('text/html') || event.isDataRequest) response.headers.set('cache-control', 'private, no-store');
   return response;
 };

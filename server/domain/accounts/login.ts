@@ -29,7 +29,19 @@ export type LoginResult = { sessionSecret: string; csrfToken: string; expiresAt:
  * right password then takes its own row back. Counting and recording as two steps let 120
  * parallel guesses all be evaluated before the first failure landed.
  */
-export async function login({ ctx, input, ip, userAgent, sessionHours }: { ctx: Ctx; input: unknown; ip: string; userAgent?: string; sessionHours: number }): Promise<LoginResult> {
+export async function login({
+  ctx,
+  input,
+  ip,
+  userAgent,
+  sessionHours,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  ip: string;
+  userAgent?: string;
+  sessionHours: number;
+}): Promise<LoginResult> {
   const { username, password } = parseInput(LoginInput, input);
   const now = ctx.clock();
   const since = new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000).toISOString();
@@ -62,11 +74,22 @@ export async function login({ ctx, input, ip, userAgent, sessionHours }: { ctx: 
   const expiresAt = new Date(now.getTime() + sessionHours * 3600_000);
   const sessionId = randomUUID();
   const actor: SessionActor = {
-    kind: 'user', label: `user:${user.username}`, role: user.role, cooperativeId: user.cooperativeId, carrierCode: user.carrierCode,
-    userId: user.id, sessionId, ip, csrfToken, username: user.username, displayName: user.displayName,
+    kind: 'user',
+    label: `user:${user.username}`,
+    role: user.role,
+    cooperativeId: user.cooperativeId,
+    carrierCode: user.carrierCode,
+    userId: user.id,
+    sessionId,
+    ip,
+    csrfToken,
+    username: user.username,
+    displayName: user.displayName,
   };
   await withTransaction(ctx, async (tx) => {
-    await tx.insert(sessions).values({ id: sessionId, secretHash: hash, csrfToken, userId: user.id, expiresAt, lastSeenAt: now, ip, userAgent: userAgent?.slice(0, 300) });
+    await tx
+      .insert(sessions)
+      .values({ id: sessionId, secretHash: hash, csrfToken, userId: user.id, expiresAt, lastSeenAt: now, ip, userAgent: userAgent?.slice(0, 300) });
     await tx.delete(loginFailures).where(eq(loginFailures.id, attemptId));
     await tx.delete(loginFailures).where(and(eq(loginFailures.username, username), gt(loginFailures.at, sql`${appNow(ctx)} - interval '1 day'`)));
     await writeAudit(tx, { ...ctx, actor }, { action: 'auth.login', targetType: 'session', targetId: sessionId });
@@ -79,7 +102,10 @@ export async function logout({ ctx }: { ctx: Ctx }): Promise<void> {
   const id = ctx.actor.sessionId;
   if (!id) return;
   await withTransaction(ctx, async (tx) => {
-    await tx.update(sessions).set({ revokedAt: sql`now()` }).where(eq(sessions.id, id));
+    await tx
+      .update(sessions)
+      .set({ revokedAt: sql`now()` })
+      .where(eq(sessions.id, id));
     await writeAudit(tx, ctx, { action: 'auth.logout', targetType: 'session', targetId: id });
   });
 }

@@ -28,7 +28,11 @@ export async function setUserDisabled({ ctx, id, disabled }: { ctx: Ctx; id: str
       .where(eq(users.id, id))
       .returning();
     if (!row) throw DomainError.notFound(`User ${id}`);
-    if (disabled) await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
+    if (disabled)
+      await tx
+        .update(sessions)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
     await writeAudit(tx, ctx, { action: disabled ? 'user.disable' : 'user.enable', targetType: 'user', targetId: id });
     return toUserView(row);
   });
@@ -41,9 +45,16 @@ export async function resetPassword({ ctx, id, input }: { ctx: Ctx; id: string; 
   const { password } = parseInput(PasswordResetInput, input);
   const passwordHash = await hashPassword(password);
   return withTransaction(ctx, async (tx) => {
-    const [row] = await tx.update(users).set({ passwordHash, passwordChangedAt: sql`now()` }).where(eq(users.id, id)).returning();
+    const [row] = await tx
+      .update(users)
+      .set({ passwordHash, passwordChangedAt: sql`now()` })
+      .where(eq(users.id, id))
+      .returning();
     if (!row) throw DomainError.notFound(`User ${id}`);
-    await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
+    await tx
+      .update(sessions)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
     await writeAudit(tx, ctx, { action: 'user.reset-password', targetType: 'user', targetId: id });
     return toUserView(row);
   });

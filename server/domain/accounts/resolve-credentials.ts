@@ -14,8 +14,16 @@ export type SessionActor = Actor & { csrfToken: string; username: string; displa
  */
 export async function resolveSession(ctx: Ctx, secret: string, ip: string, idleMinutes: number): Promise<SessionActor | null> {
   const rows = await execPrepared<{
-    session_id: string; csrf_token: string; user_id: string; username: string; display_name: string;
-    role: Role; cooperative_id: string | null; carrier_code: string | null; cooperative_town_code: string | null; touch: boolean;
+    session_id: string;
+    csrf_token: string;
+    user_id: string;
+    username: string;
+    display_name: string;
+    role: Role;
+    cooperative_id: string | null;
+    carrier_code: string | null;
+    cooperative_town_code: string | null;
+    touch: boolean;
   }>(
     ctx.db,
     sql`
@@ -30,9 +38,18 @@ export async function resolveSession(ctx: Ctx, secret: string, ip: string, idleM
   if (!r) return null;
   if (r.touch) await ctx.db.execute(sql`UPDATE sessions SET last_seen_at = greatest(last_seen_at, ${appNow(ctx)}) WHERE id = ${r.session_id}::uuid`);
   return {
-    kind: 'user', label: `user:${r.username}`, role: r.role, cooperativeId: r.cooperative_id, carrierCode: r.carrier_code,
+    kind: 'user',
+    label: `user:${r.username}`,
+    role: r.role,
+    cooperativeId: r.cooperative_id,
+    carrierCode: r.carrier_code,
     cooperativeTownCode: r.cooperative_town_code,
-    userId: r.user_id, sessionId: r.session_id, ip, csrfToken: r.csrf_token, username: r.username, displayName: r.display_name,
+    userId: r.user_id,
+    sessionId: r.session_id,
+    ip,
+    csrfToken: r.csrf_token,
+    username: r.username,
+    displayName: r.display_name,
   };
 }
 
@@ -50,7 +67,14 @@ const lastRecorded = new Map<string, number>();
  * have no user to follow.)
  */
 export async function resolveToken(ctx: Ctx, secret: string, ip: string): Promise<(Actor & { tokenName: string }) | null> {
-  const rows = await execPrepared<{ id: string; name: string; role: Role; cooperative_id: string | null; carrier_code: string | null; cooperative_town_code: string | null }>(
+  const rows = await execPrepared<{
+    id: string;
+    name: string;
+    role: Role;
+    cooperative_id: string | null;
+    carrier_code: string | null;
+    cooperative_town_code: string | null;
+  }>(
     ctx.db,
     sql`SELECT t.id::text AS id, t.name, t.role, t.cooperative_id::text AS cooperative_id, t.carrier_code, c.town_code AS cooperative_town_code
         FROM api_tokens t
@@ -67,7 +91,14 @@ export async function resolveToken(ctx: Ctx, secret: string, ip: string): Promis
     await ctx.db.execute(sql`UPDATE api_tokens SET last_used_at = now(), last_used_ip = ${ip} WHERE id = ${t.id}::uuid`);
   }
   return {
-    kind: 'token', label: `token:${t.name}`, role: t.role, cooperativeId: t.cooperative_id, carrierCode: t.carrier_code,
-    cooperativeTownCode: t.cooperative_town_code, tokenId: t.id, ip, tokenName: t.name,
+    kind: 'token',
+    label: `token:${t.name}`,
+    role: t.role,
+    cooperativeId: t.cooperative_id,
+    carrierCode: t.carrier_code,
+    cooperativeTownCode: t.cooperative_town_code,
+    tokenId: t.id,
+    ip,
+    tokenName: t.name,
   };
 }

@@ -17,8 +17,18 @@ export async function listAudit({ ctx, query }: { ctx: Ctx; query: unknown }) {
   if (q.from) where.push(sql`at >= ${q.from}::timestamptz`);
   if (q.to) where.push(sql`at < ${q.to}::timestamptz`);
   const rows = rowsOf<{
-    id: number; at: Date | string; actor: string; role: string | null; user_id: string | null; token_id: string | null;
-    session_id: string | null; ip: string | null; action: string; target_type: string | null; target_id: string | null; details: unknown;
+    id: number;
+    at: Date | string;
+    actor: string;
+    role: string | null;
+    user_id: string | null;
+    token_id: string | null;
+    session_id: string | null;
+    ip: string | null;
+    action: string;
+    target_type: string | null;
+    target_id: string | null;
+    details: unknown;
   }>(
     await ctx.db.execute(sql`
       SELECT id::float8 AS id, at, actor, role, user_id::text AS user_id, token_id::text AS token_id, session_id::text AS session_id,
@@ -27,8 +37,17 @@ export async function listAudit({ ctx, query }: { ctx: Ctx; query: unknown }) {
   );
   return {
     items: rows.map((r) => ({
-      id: Number(r.id), at: iso(r.at), actor: r.actor, role: r.role, userId: r.user_id, tokenId: r.token_id, sessionId: r.session_id,
-      ip: r.ip, action: r.action, targetType: r.target_type, targetId: r.target_id,
+      id: Number(r.id),
+      at: iso(r.at),
+      actor: r.actor,
+      role: r.role,
+      userId: r.user_id,
+      tokenId: r.token_id,
+      sessionId: r.session_id,
+      ip: r.ip,
+      action: r.action,
+      targetType: r.target_type,
+      targetId: r.target_id,
       details: typeof r.details === 'string' ? JSON.parse(r.details) : (r.details ?? null),
     })),
   };

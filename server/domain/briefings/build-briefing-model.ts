@@ -35,12 +35,6 @@ export type BriefingSource = {
   text: BriefingText;
 };
 
-
-
-
-
-
-
 export const DEFAULT_TITLE: Record<Lang, string> = {
   zh: '沂源县快递进村工程简报',
   en: 'Yiyuan County Express-to-Villages Briefing',
@@ -222,7 +216,9 @@ function defaultHeadline(projects: BriefingProject[], lang: Lang): string {
 function projectSummary(p: Omit<BriefingProject, 'summary'>, lang: Lang, cutOff: Date): string {
   const f = p.figures;
   const fp = (n: number) => formatParcels(n, lang);
-  const asOf = formatCutOff(cutOff, lang).replace(/^数据截至/, '截至').replace(/^Data as of/, 'As of');
+  const asOf = formatCutOff(cutOff, lang)
+    .replace(/^数据截至/, '截至')
+    .replace(/^Data as of/, 'As of');
   if (p.status === 'not-started')
     return lang === 'zh'
       ? `统计期自${formatDate(p.startsOn, lang)}开始，尚未开始计数；目标任务${fp(f.target)}。`
@@ -257,7 +253,7 @@ function notes(lang: Lang, cutOff: Date): string[] {
       `${formatCutOff(cutOff, lang)}（北京时间），数据来源：果运快递进村工作台账系统。`,
     ];
   return [
-    'What counts: parcels picked up by carriers. For each day, town, carrier and product, the carrier\'s reported figure counts once it has reported (confirmed); until then the pickups logged by cooperatives count (provisional). A cell never counts both.',
+    "What counts: parcels picked up by carriers. For each day, town, carrier and product, the carrier's reported figure counts once it has reported (confirmed); until then the pickups logged by cooperatives count (provisional). A cell never counts both.",
     'Time-elapsed pace = days of the period elapsed (today included) ÷ days in the period; rate needed = (target − counted) ÷ days remaining.',
     `${formatCutOff(cutOff, lang)}. Source: the Guoyun tracker.`,
   ];

@@ -15,10 +15,6 @@ export type CoverageSource = {
   servicePointsOnRecord: number;
 };
 
-
-
-
-
 /** Villages named one by one in the briefing at most; more are only counted. */
 export const MAX_NAMED_NO_DATA = 10;
 
@@ -45,13 +41,23 @@ export function buildCoverageSection(src: CoverageSource, lang: Lang, towns: Tow
   if (villagesOnRecord === 0 || src.servicePointsOnRecord === 0) {
     const what =
       villagesOnRecord === 0 && src.servicePointsOnRecord === 0
-        ? zh ? '系统中尚无建制村名录和快递服务站点记录' : 'there are no villages and no service points on record'
+        ? zh
+          ? '系统中尚无建制村名录和快递服务站点记录'
+          : 'there are no villages and no service points on record'
         : villagesOnRecord === 0
-          ? zh ? `已录入快递服务站点${src.servicePointsOnRecord}个，尚未录入建制村名录` : `${src.servicePointsOnRecord} service points are on record, but no villages`
-          : zh ? `已录入村（居）${villagesOnRecord}个，尚未录入快递服务站点` : `${villagesOnRecord} villages and communities are on record, but no service points`;
-    const targets = view.targets.map((t) => (zh ? `${formatDeadline(t.by, lang)}达到${formatTargetRate(t.rate)}` : `${formatTargetRate(t.rate)} ${formatDeadline(t.by, lang)}`));
+          ? zh
+            ? `已录入快递服务站点${src.servicePointsOnRecord}个，尚未录入建制村名录`
+            : `${src.servicePointsOnRecord} service points are on record, but no villages`
+          : zh
+            ? `已录入村（居）${villagesOnRecord}个，尚未录入快递服务站点`
+            : `${villagesOnRecord} villages and communities are on record, but no service points`;
+    const targets = view.targets.map((t) =>
+      zh ? `${formatDeadline(t.by, lang)}达到${formatTargetRate(t.rate)}` : `${formatTargetRate(t.rate)} ${formatDeadline(t.by, lang)}`,
+    );
     const targetClause = targets.length
-      ? zh ? `已设定的覆盖率目标为${formatList(targets, lang)}，数据录入后报告完成情况。` : ` The coverage targets set are ${formatList(targets, lang)}; progress towards them will be reported once the data is in.`
+      ? zh
+        ? `已设定的覆盖率目标为${formatList(targets, lang)}，数据录入后报告完成情况。`
+        : ` The coverage targets set are ${formatList(targets, lang)}; progress towards them will be reported once the data is in.`
       : '';
     return {
       state: 'not-entered',
@@ -62,8 +68,19 @@ export function buildCoverageSection(src: CoverageSource, lang: Lang, towns: Tow
     };
   }
 
-  const row = (t: { denominator: number; covered: number; coveredByProxy: number; uncovered: number; noData: number }, code: string, name: string, referenceOnly: boolean): CoverageRow => ({
-    code, name, denominator: t.denominator, covered: t.covered, coveredByProxy: t.coveredByProxy, uncovered: t.uncovered, noData: t.noData,
+  const row = (
+    t: { denominator: number; covered: number; coveredByProxy: number; uncovered: number; noData: number },
+    code: string,
+    name: string,
+    referenceOnly: boolean,
+  ): CoverageRow => ({
+    code,
+    name,
+    denominator: t.denominator,
+    covered: t.covered,
+    coveredByProxy: t.coveredByProxy,
+    uncovered: t.uncovered,
+    noData: t.noData,
     ratePercent: referenceOnly ? null : percent(t.covered, t.denominator),
     rateWithProxyPercent: referenceOnly ? null : percent(t.covered + t.coveredByProxy, t.denominator),
     referenceOnly,
@@ -83,22 +100,30 @@ export function buildCoverageSection(src: CoverageSource, lang: Lang, towns: Tow
     if (gaps.length) parts.push(gaps.join('，'));
   } else {
     parts.push(`${asOf}, ${share}${referenceTowns.length ? ' (partly reference counts)' : ''} have express service: ${formatPercent(county.ratePercent)}`);
-    if (c.coveredByProxy > 0) parts.push(`${c.coveredByProxy} more are served by villager proxies only (${formatPercent(county.rateWithProxyPercent)} with them)`);
+    if (c.coveredByProxy > 0)
+      parts.push(`${c.coveredByProxy} more are served by villager proxies only (${formatPercent(county.rateWithProxyPercent)} with them)`);
     const gaps = [c.uncovered > 0 ? `${c.uncovered} have no service` : null, c.noData > 0 ? `${c.noData} have no data` : null].filter(Boolean);
     if (gaps.length) parts.push(gaps.join(', '));
   }
   let summary = zh ? `${parts.join('；')}。` : `${parts.join('; ')}.`;
-  if (c.communitiesExcluded > 0) summary += zh ? `城市社区${c.communitiesExcluded}个不计入。` : ` Urban communities (${c.communitiesExcluded}) are not counted.`;
+  if (c.communitiesExcluded > 0)
+    summary += zh ? `城市社区${c.communitiesExcluded}个不计入。` : ` Urban communities (${c.communitiesExcluded}) are not counted.`;
   const n = view.network;
   const without = n.townsWithoutNode.map(townName);
   const totalTowns = n.townsWithNode + without.length;
   if (zh) {
     const hubs = n.countyHubsOpen > 0 ? `县级快递物流中心${n.countyHubsOpen}个运行` : '县级快递物流中心尚未运行';
-    const nodes = without.length === 0 ? `${totalTowns}个镇（街道）均已建成镇级快递服务节点` : `${n.townsWithNode}个镇（街道）建成镇级快递服务节点，${formatList(without, lang)}尚未建成`;
+    const nodes =
+      without.length === 0
+        ? `${totalTowns}个镇（街道）均已建成镇级快递服务节点`
+        : `${n.townsWithNode}个镇（街道）建成镇级快递服务节点，${formatList(without, lang)}尚未建成`;
     summary += `${hubs}，${nodes}。`;
   } else {
     const hubs = n.countyHubsOpen > 0 ? `${n.countyHubsOpen} county hub${n.countyHubsOpen === 1 ? ' is' : 's are'} open` : 'No county hub is open';
-    const nodes = without.length === 0 ? `all ${totalTowns} towns have a town node` : `${n.townsWithNode} of ${totalTowns} towns have a town node (not yet: ${formatList(without, lang)})`;
+    const nodes =
+      without.length === 0
+        ? `all ${totalTowns} towns have a town node`
+        : `${n.townsWithNode} of ${totalTowns} towns have a town node (not yet: ${formatList(without, lang)})`;
     summary += ` ${hubs}; ${nodes}.`;
   }
 
@@ -145,8 +170,20 @@ export function buildCoverageSection(src: CoverageSource, lang: Lang, towns: Tow
 
   const referenceNote = referenceTowns.length
     ? zh
-      ? `* ${formatList(referenceTowns.map((r) => r.name), lang)}尚未录入建制村名录，按参考村（居）数${formatList(referenceTowns.map((r) => String(r.denominator)), lang)}个计入分母，均计为无数据。`
-      : `* No villages on record for ${formatList(referenceTowns.map((r) => r.name), lang)}: counted with the reference number of villages (${formatList(referenceTowns.map((r) => String(r.denominator)), lang)}), all as no data.`
+      ? `* ${formatList(
+          referenceTowns.map((r) => r.name),
+          lang,
+        )}尚未录入建制村名录，按参考村（居）数${formatList(
+          referenceTowns.map((r) => String(r.denominator)),
+          lang,
+        )}个计入分母，均计为无数据。`
+      : `* No villages on record for ${formatList(
+          referenceTowns.map((r) => r.name),
+          lang,
+        )}: counted with the reference number of villages (${formatList(
+          referenceTowns.map((r) => String(r.denominator)),
+          lang,
+        )}), all as no data.`
     : null;
 
   return {

@@ -37,7 +37,10 @@ export async function gatherBriefing({ ctx, projectIds }: { ctx: Ctx; projectIds
       const at: Ctx = { ...ctx, db: tx as unknown as Db, clock: () => cutOff };
       let rows: (typeof projects.$inferSelect)[];
       if (projectIds) {
-        const found = await tx.select().from(projects).where(inArray(projects.id, [...projectIds]));
+        const found = await tx
+          .select()
+          .from(projects)
+          .where(inArray(projects.id, [...projectIds]));
         const byId = new Map(found.map((r) => [r.id, r]));
         const issues = projectIds.flatMap((id, i) => (byId.has(id) ? [] : [{ path: `projectIds.${i}`, message: 'no project with this id' }]));
         if (issues.length) throw DomainError.validation(issues);
@@ -65,7 +68,10 @@ export async function gatherBriefing({ ctx, projectIds }: { ctx: Ctx; projectIds
 
 /** The number the next briefing of `year` would get (第N期 restarts each year). */
 export async function nextBriefingNumber(db: Db | Tx, year: number): Promise<number> {
-  const [row] = await db.select({ next: sql<number>`coalesce(max(${briefings.number}), 0)::int + 1` }).from(briefings).where(sql`${briefings.year} = ${year}`);
+  const [row] = await db
+    .select({ next: sql<number>`coalesce(max(${briefings.number}), 0)::int + 1` })
+    .from(briefings)
+    .where(sql`${briefings.year} = ${year}`);
   return Number(row?.next ?? 1);
 }
 

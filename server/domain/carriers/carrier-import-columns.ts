@@ -34,8 +34,7 @@ export function parseProduct(s: string, products: Reference['products']): string
  * show whole numbers; "1,2" or "12.5" are refused rather than guessed or rounded, since a figure
  * that was meant differently must not count.
  */
-export const parseParcels = (s: string): number =>
-  parseNumberCell(s, { ...COUNT, max: MAX_REPORTED_PARCELS }, 'must be a whole number of parcels');
+export const parseParcels = (s: string): number => parseNumberCell(s, { ...COUNT, max: MAX_REPORTED_PARCELS }, 'must be a whole number of parcels');
 
 /** One CSV field, quoted when it has to be. */
 export const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);

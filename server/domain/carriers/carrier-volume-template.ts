@@ -23,8 +23,7 @@ export function carrierVolumeTemplate({ ctx, query }: { ctx: Ctx; query: unknown
   const carrier = ctx.reference.carriers.find((c) => c.code === carrierCode);
   const h = TEMPLATE_HEADERS;
   const lines: string[][] = [[h.date, h.townCode, h.productCode, h.carrierCode, h.parcels]];
-  for (const town of ctx.reference.towns)
-    for (const product of ctx.reference.products) lines.push([date, town.name, product.name, carrier?.name ?? '', '']);
+  for (const town of ctx.reference.towns) for (const product of ctx.reference.products) lines.push([date, town.name, product.name, carrier?.name ?? '', '']);
   return {
     filename: `carrier-volumes-${carrierCode ?? 'template'}-${date}.csv`,
     csv: `\uFEFF${lines.map((cells) => cells.map(csvField).join(',')).join('\r\n')}\r\n`,

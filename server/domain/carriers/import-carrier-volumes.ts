@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../../db/client.ts';
 import {
-  CarrierImportInput, type CarrierImportResult, type CarrierImportRow, type CarrierImportRowStatus, type CarrierImportSummary,
+  CarrierImportInput,
+  type CarrierImportResult,
+  type CarrierImportRow,
+  type CarrierImportRowStatus,
+  type CarrierImportSummary,
 } from '../../contracts/carrier-import.ts';
 import type { CarrierVolumeInput, CarrierVolumeView } from '../../contracts/ledger.ts';
 import type { ImportRowError } from '../../contracts/network.ts';
@@ -48,7 +52,14 @@ export async function importCarrierVolumes({ ctx, input }: { ctx: Ctx; input: un
       const text = rowValues(cells, index);
       const rowErrors: ImportRowError[] = [];
       const empty = {
-        row, date: null, townCode: null, productCode: null, carrierCode: null, parcels: null, previous: null, errors: rowErrors,
+        row,
+        date: null,
+        townCode: null,
+        productCode: null,
+        carrierCode: null,
+        parcels: null,
+        previous: null,
+        errors: rowErrors,
         text: Object.fromEntries(text) as CarrierImportRow['text'],
       };
       // A row without a figure reports nothing (the template lists every town): it is left out.
@@ -107,7 +118,11 @@ export async function importCarrierVolumes({ ctx, input }: { ctx: Ctx; input: un
     const views = await applyCarrierVolumesIn(tx, ctx, volumes);
     const viewByKey = new Map(views.map((v) => [cellKey(v), v]));
     const answer = result({
-      importId, dryRun, planned, errors, current,
+      importId,
+      dryRun,
+      planned,
+      errors,
+      current,
       status: (v) => writtenStatus(viewByKey.get(cellKey(v))!, current.get(cellKey(v)) ?? null),
     });
     await writeAudit(tx, ctx, { action: 'carrier-volume.import', targetType: 'import', targetId: importId, details: { format, ...answer.summary } });

@@ -9,8 +9,15 @@ import { unknownCodeIssues } from '../reference/load-reference.ts';
 import { isConfirmedCellSql } from '../ledger/counting-sql.ts';
 
 type CellRow = {
-  carrier_code: string; town_code: string; product_code: string; business_date: string;
-  reported_parcels: number | null; revision: number; reported_at: Date | string | null; reported_by: string | null; logged_parcels: number;
+  carrier_code: string;
+  town_code: string;
+  product_code: string;
+  business_date: string;
+  reported_parcels: number | null;
+  revision: number;
+  reported_at: Date | string | null;
+  reported_by: string | null;
+  logged_parcels: number;
 };
 
 /**
@@ -42,7 +49,10 @@ export async function listCarrierVolumes({ ctx, query }: { ctx: Ctx; query: unkn
         ${carrierCode === null ? sql`` : sql`AND c.carrier_code = ${carrierCode}`}
         ${q.townCode === undefined ? sql`` : sql`AND c.town_code = ${q.townCode}`}
         -- Naming every product lets the cells' key (product first) find the day without a scan.
-        AND c.product_code IN (${sql.join(products.map((p) => sql`${p}`), sql`, `)})
+        AND c.product_code IN (${sql.join(
+          products.map((p) => sql`${p}`),
+          sql`, `,
+        )})
       ORDER BY c.carrier_code, c.town_code, c.product_code`),
   );
   return {

@@ -23,7 +23,10 @@ export async function reportCarrierVolumeBatch({ ctx, input }: { ctx: Ctx; input
     seen.set(key, index);
     valid.push({ index, volume: prepared.volume });
   });
-  const views = await applyCarrierVolumes(ctx, valid.map((v) => v.volume));
+  const views = await applyCarrierVolumes(
+    ctx,
+    valid.map((v) => v.volume),
+  );
   const byIndex = new Map(valid.map((v, i) => [v.index, views[i]]));
   const summary = { revised: 0, unchanged: 0, invalid: 0 };
   const results: CarrierVolumeBatchResult['results'] = items.map((_, index) => {

@@ -17,9 +17,11 @@ export const cellKey = (v: { productCode: string; date: string; townCode: string
   `${v.productCode}|${v.date}|${v.townCode}|${v.carrierCode}`;
 
 /** Validates one carrier figure; codes must be known and the day must have begun in Shanghai. */
-export function prepareCarrierVolume(ctx: Ctx, raw: unknown, pathPrefix: (string | number)[] = []):
-  | { ok: true; volume: CarrierVolumeInput }
-  | { ok: false; error: DomainError } {
+export function prepareCarrierVolume(
+  ctx: Ctx,
+  raw: unknown,
+  pathPrefix: (string | number)[] = [],
+): { ok: true; volume: CarrierVolumeInput } | { ok: false; error: DomainError } {
   const parsed = CarrierVolumeInput.safeParse(raw);
   if (!parsed.success) return { ok: false, error: DomainError.validation(issuesFromZod(parsed.error, pathPrefix)) };
   const v = parsed.data;
@@ -34,8 +36,13 @@ export function prepareCarrierVolume(ctx: Ctx, raw: unknown, pathPrefix: (string
 }
 
 type LockedCell = {
-  product_code: string; business_date: string; town_code: string; carrier_code: string;
-  logged_parcels: number; reported_parcels: number | null; revision: number;
+  product_code: string;
+  business_date: string;
+  town_code: string;
+  carrier_code: string;
+  logged_parcels: number;
+  reported_parcels: number | null;
+  revision: number;
 };
 
 /**
@@ -103,8 +110,14 @@ async function applySorted(tx: Tx, ctx: Ctx, sorted: CarrierVolumeInput[]): Prom
     const delta = cellCountDelta(before, { logged: before.logged, reported: v.parcels });
     const revision = cell.revision + 1;
     changes.push({
-      product_code: v.productCode, business_date: v.date, town_code: v.townCode, carrier_code: v.carrierCode,
-      parcels: v.parcels, revision, confirmed: delta.confirmed, provisional: delta.provisional,
+      product_code: v.productCode,
+      business_date: v.date,
+      town_code: v.townCode,
+      carrier_code: v.carrierCode,
+      parcels: v.parcels,
+      revision,
+      confirmed: delta.confirmed,
+      provisional: delta.provisional,
     });
     views.set(key, { ...viewOf(v), revision, changed: true });
   }

@@ -25,12 +25,32 @@ export const DEMO_ACCOUNTS = [
 
 // Rough shares of each town in each crop; estimates for realistic demo pictures only.
 const APPLE_WEIGHT: Record<string, number> = {
-  '370323001': 0.5, '370323002': 0.6, '370323102': 1.0, '370323103': 1.4, '370323104': 1.1, '370323105': 1.1,
-  '370323106': 1.0, '370323107': 1.2, '370323108': 1.0, '370323109': 0.8, '370323110': 0.8, '370323111': 1.3,
+  '370323001': 0.5,
+  '370323002': 0.6,
+  '370323102': 1.0,
+  '370323103': 1.4,
+  '370323104': 1.1,
+  '370323105': 1.1,
+  '370323106': 1.0,
+  '370323107': 1.2,
+  '370323108': 1.0,
+  '370323109': 0.8,
+  '370323110': 0.8,
+  '370323111': 1.3,
 };
 const CHERRY_WEIGHT: Record<string, number> = {
-  '370323001': 0.3, '370323002': 0.4, '370323102': 0.6, '370323103': 0.7, '370323104': 0.6, '370323105': 0.8,
-  '370323106': 1.0, '370323107': 1.0, '370323108': 1.2, '370323109': 3.0, '370323110': 0.7, '370323111': 0.6,
+  '370323001': 0.3,
+  '370323002': 0.4,
+  '370323102': 0.6,
+  '370323103': 0.7,
+  '370323104': 0.6,
+  '370323105': 0.8,
+  '370323106': 1.0,
+  '370323107': 1.0,
+  '370323108': 1.2,
+  '370323109': 3.0,
+  '370323110': 0.7,
+  '370323111': 0.6,
 };
 const CARRIER_SHARE: Record<string, number> = { ems: 0.3, zto: 0.18, yto: 0.12, yunda: 0.12, sf: 0.1, jd: 0.06, sto: 0.06, jt: 0.04, deppon: 0.02 };
 const COOP_KINDS = ['果品专业合作社', '苹果种植专业合作社', '樱桃种植专业合作社'];
@@ -72,7 +92,12 @@ export async function seedDemo({ ctx }: { ctx: Ctx }): Promise<DemoSummary> {
     for (let i = 0; i < 2; i++) {
       const { cooperative } = await createCooperative({
         ctx,
-        input: { id: stableUuid(`coop-${town.code}-${i}`), name: `${town.name.replace(/(街道|镇)$/, '')}${COOP_KINDS[i]}`, townCode: town.code, contact: `0533-32${town.code.slice(-3)}${i}` },
+        input: {
+          id: stableUuid(`coop-${town.code}-${i}`),
+          name: `${town.name.replace(/(街道|镇)$/, '')}${COOP_KINDS[i]}`,
+          townCode: town.code,
+          contact: `0533-32${town.code.slice(-3)}${i}`,
+        },
       });
       ids.push(cooperative.id);
     }
@@ -91,9 +116,43 @@ export async function seedDemo({ ctx }: { ctx: Ctx }): Promise<DemoSummary> {
   const apple = seasonRunningOrNext(appleWindow, today);
   const cherryYear = today.slice(5) >= '06-16' ? Number(today.slice(0, 4)) : Number(today.slice(0, 4)) - 1;
   const cherry = { startsOn: `${cherryYear}-04-01`, endsOn: `${cherryYear}-06-15` };
-  await createProject({ ctx, input: { code: `cherry-${cherryYear}`, name: `沂源樱桃快递银牌项目（${cherryYear}产季）`, nameEn: `Yiyuan cherry express silver project, ${cherryYear} season`, productCode: 'cherry', tier: 'silver', targetParcels: 5_000_000, ...cherry } }).catch(ignoreConflict);
-  await createProject({ ctx, input: { code: `yanya-cherry-${cherryYear}`, name: `燕崖镇樱桃百万件项目（${cherryYear}）`, productCode: 'cherry', tier: 'bronze', targetParcels: 1_000_000, townCode: '370323109', ...cherry } }).catch(ignoreConflict);
-  await createProject({ ctx, input: { code: `dongli-apple-${apple.startYear}`, name: `东里镇苹果百万件项目（${apple.startYear}—${apple.endYear}）`, productCode: 'apple', tier: 'bronze', targetParcels: 1_000_000, townCode: '370323103', startsOn: apple.startsOn, endsOn: apple.endsOn } }).catch(ignoreConflict);
+  await createProject({
+    ctx,
+    input: {
+      code: `cherry-${cherryYear}`,
+      name: `沂源樱桃快递银牌项目（${cherryYear}产季）`,
+      nameEn: `Yiyuan cherry express silver project, ${cherryYear} season`,
+      productCode: 'cherry',
+      tier: 'silver',
+      targetParcels: 5_000_000,
+      ...cherry,
+    },
+  }).catch(ignoreConflict);
+  await createProject({
+    ctx,
+    input: {
+      code: `yanya-cherry-${cherryYear}`,
+      name: `燕崖镇樱桃百万件项目（${cherryYear}）`,
+      productCode: 'cherry',
+      tier: 'bronze',
+      targetParcels: 1_000_000,
+      townCode: '370323109',
+      ...cherry,
+    },
+  }).catch(ignoreConflict);
+  await createProject({
+    ctx,
+    input: {
+      code: `dongli-apple-${apple.startYear}`,
+      name: `东里镇苹果百万件项目（${apple.startYear}—${apple.endYear}）`,
+      productCode: 'apple',
+      tier: 'bronze',
+      targetParcels: 1_000_000,
+      townCode: '370323103',
+      startsOn: apple.startsOn,
+      endsOn: apple.endsOn,
+    },
+  }).catch(ignoreConflict);
 
   const shapes = referenceData.seasonShapes as unknown as Record<string, Shape>;
   let pickups = 0;
@@ -114,7 +173,7 @@ export async function seedDemo({ ctx }: { ctx: Ctx }): Promise<DemoSummary> {
       if (date > today) break;
       for (const town of referenceData.towns) {
         for (const [carrier, share] of Object.entries(CARRIER_SHARE)) {
-          const cell = Math.round((dayTotal * (s.weights[town.code] / weightSum(s.weights)) * share) * (0.8 + rand() * 0.4));
+          const cell = Math.round(dayTotal * (s.weights[town.code] / weightSum(s.weights)) * share * (0.8 + rand() * 0.4));
           if (cell <= 0) continue;
           // One to three pickups per cell, from the town's cooperatives, spread over the day.
           const parts = cell < 50 ? 1 : 1 + Math.floor(rand() * 3);
@@ -129,9 +188,12 @@ export async function seedDemo({ ctx }: { ctx: Ctx }): Promise<DemoSummary> {
             batch.push({
               id: stableUuid(`pickup-${s.product}-${date}-${town.code}-${carrier}-${p}`),
               cooperativeId: coops.get(town.code)![p % 2],
-              townCode: town.code, carrierCode: carrier, productCode: s.product,
+              townCode: town.code,
+              carrierCode: carrier,
+              productCode: s.product,
               variety: s.varieties[Math.floor(rand() * s.varieties.length)],
-              parcels, weightKg: Math.round(parcels * (s.product === 'apple' ? 5 : 1.5) * 10) / 10,
+              parcels,
+              weightKg: Math.round(parcels * (s.product === 'apple' ? 5 : 1.5) * 10) / 10,
               pickedUpAt: pickedUpAt.toISOString(),
             });
             if (batch.length === 1000) await flush();
@@ -157,7 +219,17 @@ export async function seedDemo({ ctx }: { ctx: Ctx }): Promise<DemoSummary> {
   ];
   for (const store of stores) {
     const operator = coops.get(store.town)![0];
-    const { facility } = await createStorageFacility({ ctx, input: { id: stableUuid(`store-${store.name}`), name: store.name, townCode: store.town, kind: store.kind, capacityKg: store.capacityKg, operatorCooperativeId: operator } });
+    const { facility } = await createStorageFacility({
+      ctx,
+      input: {
+        id: stableUuid(`store-${store.name}`),
+        name: store.name,
+        townCode: store.town,
+        kind: store.kind,
+        capacityKg: store.capacityKg,
+        operatorCooperativeId: operator,
+      },
+    });
     if (store.kind === 'cold' && store.town === '370323109') continue;
     let held = 0;
     for (const date of datesFrom(addDays(apple.startsOn, 30), addDays(today, -1))) {
@@ -169,7 +241,15 @@ export async function seedDemo({ ctx }: { ctx: Ctx }): Promise<DemoSummary> {
       held += intoStore ? weightKg : -weightKg;
       await recordStorageMovement({
         ctx,
-        input: { id: stableUuid(`move-${store.name}-${date}`), facilityId: facility.id, productCode: 'apple', direction: intoStore ? 'in' : 'out', weightKg, lot: `${date.replace(/-/g, '')}-${store.town.slice(-3)}`, movedAt: `${date}T02:00:00Z` },
+        input: {
+          id: stableUuid(`move-${store.name}-${date}`),
+          facilityId: facility.id,
+          productCode: 'apple',
+          direction: intoStore ? 'in' : 'out',
+          weightKg,
+          lot: `${date.replace(/-/g, '')}-${store.town.slice(-3)}`,
+          movedAt: `${date}T02:00:00Z`,
+        },
       });
     }
   }
@@ -178,7 +258,18 @@ export async function seedDemo({ ctx }: { ctx: Ctx }): Promise<DemoSummary> {
       const date = addDays(today, -1 - Math.floor(rand() * 30));
       if (date < apple.startsOn) continue;
       const parcels = 100 + Math.floor(rand() * 900);
-      await recordPackagingRun({ ctx, input: { id: stableUuid(`pack-${town}-${i}`), cooperativeId: ids[i % 2], productCode: 'apple', packageType: ['5 kg carton', '2.5 kg carton', 'gift box of 12 apples'][i % 3], parcels, fruitKg: parcels * 5, packedAt: `${date}T01:30:00Z` } });
+      await recordPackagingRun({
+        ctx,
+        input: {
+          id: stableUuid(`pack-${town}-${i}`),
+          cooperativeId: ids[i % 2],
+          productCode: 'apple',
+          packageType: ['5 kg carton', '2.5 kg carton', 'gift box of 12 apples'][i % 3],
+          parcels,
+          fruitKg: parcels * 5,
+          packedAt: `${date}T01:30:00Z`,
+        },
+      });
     }
   }
   await seedNetwork({ ctx });

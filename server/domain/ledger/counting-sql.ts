@@ -25,8 +25,7 @@ export const isProvisionalCellSql = (cell: string): SQL => sql`${column(cell, 'r
 export const confirmedSql = (cell: string): SQL => sql`coalesce(${column(cell, 'reported_parcels')}, 0)`;
 
 /** The cell's provisional parcels (countCell(…).provisional). */
-export const provisionalSql = (cell: string): SQL =>
-  sql`CASE WHEN ${isProvisionalCellSql(cell)} THEN ${column(cell, 'logged_parcels')} ELSE 0 END`;
+export const provisionalSql = (cell: string): SQL => sql`CASE WHEN ${isProvisionalCellSql(cell)} THEN ${column(cell, 'logged_parcels')} ELSE 0 END`;
 
 /** needsReconciliation: never null, so it can be selected as well as filtered on. */
 export const needsReconciliationSql = (cell: string): SQL =>
@@ -41,8 +40,7 @@ function placeOf(cell: string | PlaceColumns): PlaceColumns {
 }
 
 /** inProjectPeriod: `date` lies in the period of the projects row `project`, first and last day included. */
-export const inProjectPeriodSql = (project: string, date: SQL): SQL =>
-  sql`${date} BETWEEN ${column(project, 'starts_on')} AND ${column(project, 'ends_on')}`;
+export const inProjectPeriodSql = (project: string, date: SQL): SQL => sql`${date} BETWEEN ${column(project, 'starts_on')} AND ${column(project, 'ends_on')}`;
 
 /**
  * inProjectScope as a join condition between a projects row and a cell. Kept as plain equality

@@ -6,8 +6,13 @@ import type postgres from 'postgres';
 import { rowsOf } from '../../../db/client.ts';
 import type { ImportRowError } from '../../contracts/network.ts';
 import {
-  MAX_PICKUP_IMPORT_BYTES, MAX_PICKUP_IMPORT_ERRORS, PICKUP_IMPORT_COLUMNS, PICKUP_IMPORT_REQUIRED,
-  type PickupImportColumn, type PickupImportConflict, type PickupImportResult,
+  MAX_PICKUP_IMPORT_BYTES,
+  MAX_PICKUP_IMPORT_ERRORS,
+  PICKUP_IMPORT_COLUMNS,
+  PICKUP_IMPORT_REQUIRED,
+  type PickupImportColumn,
+  type PickupImportConflict,
+  type PickupImportResult,
 } from '../../contracts/pickup-import.ts';
 import { cooperativeScope, requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
@@ -27,7 +32,11 @@ export class PickupImportRejection extends DomainError {
     message: string,
     readonly rowErrors: ImportRowError[],
   ) {
-    super(code, message, rowErrors.map((e) => ({ path: `rows.${e.row}${e.field ? `.${e.field}` : ''}`, message: e.message })));
+    super(
+      code,
+      message,
+      rowErrors.map((e) => ({ path: `rows.${e.row}${e.field ? `.${e.field}` : ''}`, message: e.message })),
+    );
   }
 }
 
@@ -64,8 +73,7 @@ const COPY_COLUMNS =
 export async function importPickups({ ctx, input }: { ctx: Ctx; input: PickupImportInput }): Promise<PickupImportResult> {
   requireAccess(ctx, 'pickup.create');
   const bytes = typeof input.content === 'string' ? Buffer.byteLength(input.content) : input.content.byteLength;
-  if (bytes > MAX_PICKUP_IMPORT_BYTES)
-    throw new DomainError('PAYLOAD_TOO_LARGE', `The file is larger than ${MAX_PICKUP_IMPORT_BYTES / 2 ** 20} MB; split it`);
+  if (bytes > MAX_PICKUP_IMPORT_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', `The file is larger than ${MAX_PICKUP_IMPORT_BYTES / 2 ** 20} MB; split it`);
   if (isZip(input.content))
     throw DomainError.validation([{ path: 'content', message: 'is an Excel (.xlsx) file: save the sheet as CSV (UTF-8) and send that' }]);
   const plan = await planRows(ctx, await decodeCsvAsync(input.content));
@@ -141,8 +149,7 @@ export async function importPickups({ ctx, input }: { ctx: Ctx; input: PickupImp
     });
     return { summary, conflicts };
   });
-  if (outcome.summary.created > 0 && ctx.changes)
-    for (const [product, dates] of plan.datesByProduct) ctx.changes.cellsChanged(product, dates);
+  if (outcome.summary.created > 0 && ctx.changes) for (const [product, dates] of plan.datesByProduct) ctx.changes.cellsChanged(product, dates);
   return { importId, ok: true, ...outcome };
 }
 
@@ -151,8 +158,7 @@ function reject(errors: ImportRowError[], { forbidden, errorCount, errorRows: ro
   errors.sort((a, b) => a.row - b.row);
   const listed = errors.slice(0, MAX_PICKUP_IMPORT_ERRORS);
   const more = errorCount > listed.length ? ` (the first ${listed.length} errors are listed)` : '';
-  if (forbidden)
-    throw new PickupImportRejection('FORBIDDEN', `This account may only import its own cooperative's pickups; nothing was written${more}`, listed);
+  if (forbidden) throw new PickupImportRejection('FORBIDDEN', `This account may only import its own cooperative's pickups; nothing was written${more}`, listed);
   throw new PickupImportRejection('VALIDATION', `${rows} row${rows > 1 ? 's have' : ' has'} errors; nothing was written${more}`, listed);
 }
 
@@ -176,8 +182,16 @@ type Plan = {
 /** Reads and checks every row, yielding to the event loop as it goes; the good ones become COPY text. */
 async function planRows(ctx: Ctx, text: string): Promise<Plan> {
   const plan: Plan = {
-    rows: 0, duplicatesInFile: 0, errors: [], errorCount: 0, errorRows: 0, forbidden: false, pickups: [],
-    cooperativeIds: new Set(), firstRowOfCooperative: new Map(), datesByProduct: new Map(),
+    rows: 0,
+    duplicatesInFile: 0,
+    errors: [],
+    errorCount: 0,
+    errorRows: 0,
+    forbidden: false,
+    pickups: [],
+    cooperativeIds: new Set(),
+    firstRowOfCooperative: new Map(),
+    datesByProduct: new Map(),
   };
   let lastErrorRow = 0;
   const addError = (e: ImportRowError) => {
@@ -216,7 +230,11 @@ async function planRows(ctx: Ctx, text: string): Promise<Plan> {
     if (record.length === 1 && record[0].trim() === '') continue;
     plan.rows++;
     if (record.length > columns.length) {
-      addError({ row, field: '', message: `has ${record.length > MAX_CELLS ? `more than ${MAX_CELLS}` : record.length} cells; the header has ${columns.length}` });
+      addError({
+        row,
+        field: '',
+        message: `has ${record.length > MAX_CELLS ? `more than ${MAX_CELLS}` : record.length} cells; the header has ${columns.length}`,
+      });
       continue;
     }
     const raw: Record<string, unknown> = {};

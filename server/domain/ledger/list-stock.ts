@@ -6,7 +6,13 @@ import type { Ctx } from '../context.ts';
 /** Current stock by facility and product, read from the maintained tally. */
 export async function listStock({ ctx }: { ctx: Ctx }): Promise<{ items: StockView[] }> {
   const rows = rowsOf<{
-    facility_id: string; name: string; town_code: string; kind: string; capacity_kg: number | null; product_code: string; weight_kg: number;
+    facility_id: string;
+    name: string;
+    town_code: string;
+    kind: string;
+    capacity_kg: number | null;
+    product_code: string;
+    weight_kg: number;
   }>(
     await ctx.db.execute(sql`
       SELECT f.id::text AS facility_id, f.name, f.town_code, f.kind, f.capacity_kg::float8 AS capacity_kg,

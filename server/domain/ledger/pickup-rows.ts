@@ -46,10 +46,7 @@ export function toPickupView(row: PickupRow): PickupView {
     businessDate: row.business_date,
     recordedAt: iso(row.recorded_at),
     recordedBy: row.recorded_by,
-    voided:
-      row.void_reason === null
-        ? null
-        : { reason: row.void_reason, at: iso(row.voided_at as Date | string), by: row.voided_by ?? '' },
+    voided: row.void_reason === null ? null : { reason: row.void_reason, at: iso(row.voided_at as Date | string), by: row.voided_by ?? '' },
   };
 }
 

@@ -12,9 +12,17 @@ import { requireAccess, requireCooperativeScope } from '../access.ts';
 import { auditCte } from '../audit/audit-sql.ts';
 
 type Row = {
-  id: string; cooperative_id: string; product_code: string; package_type: string; parcels: number;
-  fruit_kg: number; packed_at: Date | string; business_date: string; recorded_at: Date | string;
-  recorded_by: string; request_hash: string;
+  id: string;
+  cooperative_id: string;
+  product_code: string;
+  package_type: string;
+  parcels: number;
+  fruit_kg: number;
+  packed_at: Date | string;
+  business_date: string;
+  recorded_at: Date | string;
+  recorded_by: string;
+  request_hash: string;
 };
 
 const toView = (r: Row): PackagingRunView => ({

@@ -55,11 +55,7 @@ export function voidedCondition(voided: 'include' | 'exclude' | 'only', reversal
  * A project as a filter: the rows in its scope (see counting.ts). An unknown
  * project is a bad filter (400), not an empty list that looks like "nothing recorded yet".
  */
-export async function projectConditions(
-  ctx: Ctx,
-  projectId: string | undefined,
-  columns: PlaceColumns,
-): Promise<SQL[]> {
+export async function projectConditions(ctx: Ctx, projectId: string | undefined, columns: PlaceColumns): Promise<SQL[]> {
   if (!projectId) return [];
   const [p] = rowsOf<ProjectScope>(
     await ctx.db.execute(sql`SELECT product_code AS "productCode", starts_on::text AS "startsOn", ends_on::text AS "endsOn", town_code AS "townCode"
@@ -80,7 +76,11 @@ export function whereAll(conditions: (SQL | null)[]): SQL {
 }
 
 /** Reads one row more than the page holds, to know whether another page follows. */
-export function toPage<R extends { cursor_at: string; id: string }, V>(rows: R[], limit: number, view: (row: R) => V): { items: V[]; nextCursor: string | null } {
+export function toPage<R extends { cursor_at: string; id: string }, V>(
+  rows: R[],
+  limit: number,
+  view: (row: R) => V,
+): { items: V[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null };

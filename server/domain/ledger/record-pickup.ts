@@ -15,13 +15,11 @@ export async function recordPickup({ ctx, input }: { ctx: Ctx; input: unknown })
     outcomes = await insertPickups(ctx, [prepared.pickup]);
   } catch (error) {
     // The hot path skips a separate existence check and lets the foreign key answer.
-    if (pgCode(error) === '23503')
-      throw DomainError.validation([{ path: 'cooperativeId', message: 'unknown cooperative' }]);
+    if (pgCode(error) === '23503') throw DomainError.validation([{ path: 'cooperativeId', message: 'unknown cooperative' }]);
     throw error;
   }
   const outcome = outcomes.get(prepared.pickup.input.id)!;
-  if (outcome.status === 'conflict')
-    throw DomainError.conflict(`pickup ${prepared.pickup.input.id} is already on record with different content`);
+  if (outcome.status === 'conflict') throw DomainError.conflict(`pickup ${prepared.pickup.input.id} is already on record with different content`);
   if (outcome.status === 'invalid') throw outcome.error;
   return { created: outcome.status === 'created', pickup: outcome.pickup };
 }

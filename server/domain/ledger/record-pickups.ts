@@ -14,7 +14,6 @@ import { loggedDeltaCtes, pickSlot } from './tally-sql.ts';
 import { auditCte } from '../audit/audit-sql.ts';
 import { canActForCooperative, canRecordInTown } from '../access.ts';
 
-
 /** A validated pickup, normalised and ready for the ledger. */
 export type PreparedPickup = {
   input: PickupInput;
@@ -24,17 +23,17 @@ export type PreparedPickup = {
 };
 
 export type PickupOutcome =
-  | { status: 'created' | 'duplicate'; pickup: PickupView }
-  | { status: 'conflict'; pickup: PickupView }
-  | { status: 'invalid'; error: DomainError };
+  { status: 'created' | 'duplicate'; pickup: PickupView } | { status: 'conflict'; pickup: PickupView } | { status: 'invalid'; error: DomainError };
 
 /**
  * Checks one raw item; everything but the cooperative's existence (which needs the database).
  * Every way in (one pickup, a batch, a file) goes through here, so each applies the same scope.
  */
-export function preparePickup(ctx: Ctx, raw: unknown, pathPrefix: (string | number)[] = []):
-  | { ok: true; pickup: PreparedPickup }
-  | { ok: false; error: DomainError } {
+export function preparePickup(
+  ctx: Ctx,
+  raw: unknown,
+  pathPrefix: (string | number)[] = [],
+): { ok: true; pickup: PreparedPickup } | { ok: false; error: DomainError } {
   const parsed = PickupInput.safeParse(raw);
   if (!parsed.success) return { ok: false, error: DomainError.validation(issuesFromZod(parsed.error, pathPrefix)) };
   const input = parsed.data;
@@ -94,7 +93,9 @@ export async function insertPickups(ctx: Ctx, pickups: PreparedPickup[]): Promis
   }));
   const slot = pickSlot();
   const result = await withRetry(() =>
-    execPrepared<{ id: string; recorded_at: Date | string }>(ctx.db, sql`
+    execPrepared<{ id: string; recorded_at: Date | string }>(
+      ctx.db,
+      sql`
     WITH input AS (
       SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(
         id uuid, cooperative_id uuid, town_code text, village text, carrier_code text, product_code text,
@@ -115,12 +116,17 @@ export async function insertPickups(ctx: Ctx, pickups: PreparedPickup[]): Promis
     ),
     ${loggedDeltaCtes(slot, 'add')},
     ${auditCte(ctx, 'audited', 'pickup.record', 'pickup', 'ins', sql`id::text`)}
-    SELECT id::text AS id, recorded_at FROM ins`),
+    SELECT id::text AS id, recorded_at FROM ins`,
+    ),
   );
   const created = new Map<string, Date | string>();
   for (const r of result) created.set(r.id, r.recorded_at);
 
-  if (created.size) announce(ctx, pickups.filter((p) => created.has(p.input.id)));
+  if (created.size)
+    announce(
+      ctx,
+      pickups.filter((p) => created.has(p.input.id)),
+    );
   const outcomes = new Map<string, PickupOutcome>();
   const existingIds: string[] = [];
   for (const p of pickups) {

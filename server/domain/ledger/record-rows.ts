@@ -26,8 +26,18 @@ export const packagingRunFrom = sql`packaging_runs k
   LEFT JOIN packaging_run_reversals v ON v.packaging_run_id = k.id`;
 
 export type PackagingRunRow = Reversal & {
-  id: string; cooperative_id: string; town_code: string; product_code: string; package_type: string; parcels: number;
-  fruit_kg: number; packed_at: Date | string; business_date: string; recorded_at: Date | string; recorded_by: string; cursor_at: string;
+  id: string;
+  cooperative_id: string;
+  town_code: string;
+  product_code: string;
+  package_type: string;
+  parcels: number;
+  fruit_kg: number;
+  packed_at: Date | string;
+  business_date: string;
+  recorded_at: Date | string;
+  recorded_by: string;
+  cursor_at: string;
 };
 
 export const toPackagingRunRecord = (r: PackagingRunRow): PackagingRunRecord => ({
@@ -68,9 +78,20 @@ export const storageMovementFrom = sql`storage_movements m
   LEFT JOIN storage_movement_reversals v ON v.storage_movement_id = m.id`;
 
 export type StorageMovementRow = Reversal & {
-  id: string; facility_id: string; facility_name: string; town_code: string; operator_cooperative_id: string | null;
-  product_code: string; direction: 'in' | 'out'; weight_kg: number; lot: string | null; moved_at: Date | string;
-  business_date: string; recorded_at: Date | string; recorded_by: string; cursor_at: string;
+  id: string;
+  facility_id: string;
+  facility_name: string;
+  town_code: string;
+  operator_cooperative_id: string | null;
+  product_code: string;
+  direction: 'in' | 'out';
+  weight_kg: number;
+  lot: string | null;
+  moved_at: Date | string;
+  business_date: string;
+  recorded_at: Date | string;
+  recorded_by: string;
+  cursor_at: string;
 };
 
 export const toStorageMovementRecord = (r: StorageMovementRow): StorageMovementRecord => ({

@@ -12,9 +12,17 @@ import { writeAudit } from '../audit/audit-sql.ts';
 import { requestHash } from './request-hash.ts';
 
 type Row = {
-  id: string; facility_id: string; product_code: string; direction: 'in' | 'out'; weight_kg: number;
-  lot: string | null; moved_at: Date | string; business_date: string; recorded_at: Date | string;
-  recorded_by: string; request_hash: string;
+  id: string;
+  facility_id: string;
+  product_code: string;
+  direction: 'in' | 'out';
+  weight_kg: number;
+  lot: string | null;
+  moved_at: Date | string;
+  business_date: string;
+  recorded_at: Date | string;
+  recorded_by: string;
+  request_hash: string;
 };
 
 const toView = (r: Row): StorageMovementView => ({
@@ -98,7 +106,12 @@ export async function recordStorageMovement({ ctx, input }: { ctx: Ctx; input: u
         throw new DomainError('INSUFFICIENT_STOCK', `the facility holds ${held.w} kg of ${m.productCode}; cannot take out ${m.weightKg} kg`);
       }
     }
-    await writeAudit(tx, ctx, { action: 'storage-movement.record', targetType: 'storage_movement', targetId: m.id, details: { direction: m.direction, weightKg: m.weightKg } });
+    await writeAudit(tx, ctx, {
+      action: 'storage-movement.record',
+      targetType: 'storage_movement',
+      targetId: m.id,
+      details: { direction: m.direction, weightKg: m.weightKg },
+    });
     return { created: true, movement: toView(inserted[0]) };
   });
 }

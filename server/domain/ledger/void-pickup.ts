@@ -21,7 +21,9 @@ export async function voidPickup({ ctx, id, input }: { ctx: Ctx; id: string; inp
   // Another cooperative's pickup answers 404, as if it did not exist: no probing for ids.
   const scope = cooperativeScope(ctx);
   const result = await withRetry(() =>
-    execPrepared<{ n: number }>(ctx.db, sql`
+    execPrepared<{ n: number }>(
+      ctx.db,
+      sql`
     WITH rev AS (
       INSERT INTO pickup_reversals (pickup_id, reason, reversed_by)
       SELECT id, ${reason}, ${ctx.actor.label} FROM pickups
@@ -36,7 +38,8 @@ export async function voidPickup({ ctx, id, input }: { ctx: Ctx; id: string; inp
     ),
     ${loggedDeltaCtes(pickSlot(), 'remove')},
     ${auditCte(ctx, 'audited', 'pickup.void', 'pickup', 'rev', sql`pickup_id::text`)}
-    SELECT count(*)::int AS n FROM rev`),
+    SELECT count(*)::int AS n FROM rev`,
+    ),
   );
   const voided = (result[0]?.n ?? 0) > 0;
   const [row] = await execPrepared<PickupRow>(ctx.db, selectPickupsByIds([id]));

@@ -75,7 +75,9 @@ export async function voidStorageMovement({ ctx, id, input }: { ctx: Ctx; id: st
       }
     }
     await writeAudit(tx, ctx, {
-      action: 'storage-movement.void', targetType: 'storage_movement', targetId: id,
+      action: 'storage-movement.void',
+      targetType: 'storage_movement',
+      targetId: id,
       details: { reason, direction: m.direction, weightKg: Number(m.weight_kg) },
     });
     return { voided: true, movement: toStorageMovementRecord((await read())!) };

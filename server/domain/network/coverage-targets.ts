@@ -11,7 +11,14 @@ export type TargetView = { by: string; rate: number; countsProxy: boolean; label
 
 export async function loadTargets(db: Ctx['db'] | Tx): Promise<TargetView[]> {
   const rows = await db.select().from(coverageTargets).orderBy(asc(coverageTargets.by));
-  return rows.map((r) => ({ by: r.by, rate: Number(r.rate), countsProxy: r.countsProxy, label: r.label, updatedAt: r.updatedAt.toISOString(), updatedBy: r.updatedBy }));
+  return rows.map((r) => ({
+    by: r.by,
+    rate: Number(r.rate),
+    countsProxy: r.countsProxy,
+    label: r.label,
+    updatedAt: r.updatedAt.toISOString(),
+    updatedBy: r.updatedBy,
+  }));
 }
 
 export async function getCoverageTargets({ ctx }: { ctx: Ctx }): Promise<{ items: TargetView[] }> {
@@ -27,7 +34,12 @@ export async function setCoverageTargets({ ctx, input }: { ctx: Ctx; input: unkn
     // Serialises concurrent replacements: the second sees the first's set as its "before".
     await tx.execute(sql`LOCK TABLE coverage_targets IN SHARE ROW EXCLUSIVE MODE`);
     const before = await loadTargets(tx);
-    const strip = (t: { by: string; rate: number; countsProxy: boolean; label?: string | null }) => ({ by: t.by, rate: t.rate, countsProxy: t.countsProxy, label: t.label ?? null });
+    const strip = (t: { by: string; rate: number; countsProxy: boolean; label?: string | null }) => ({
+      by: t.by,
+      rate: t.rate,
+      countsProxy: t.countsProxy,
+      label: t.label ?? null,
+    });
     const after = [...items].sort((a, b) => a.by.localeCompare(b.by)).map(strip);
     if (JSON.stringify(before.map(strip)) === JSON.stringify(after)) return { items: before };
     await tx.delete(coverageTargets);

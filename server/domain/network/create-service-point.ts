@@ -7,7 +7,14 @@ import { writeAudit } from '../audit/audit-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { withTransaction, type Tx } from '../transaction.ts';
-import { appendServicePointVersion, changedFields, SERVICE_POINT_FIELDS, servicePointRecord, toServicePointView, villageIdsByPoint } from './network-records.ts';
+import {
+  appendServicePointVersion,
+  changedFields,
+  SERVICE_POINT_FIELDS,
+  servicePointRecord,
+  toServicePointView,
+  villageIdsByPoint,
+} from './network-records.ts';
 import { loadPointLinks, servicePointIssues, servicePointRecordFrom } from './service-point-rules.ts';
 
 /** Registers a county hub, town node or village station; natural key `code`. A re-send answers the original. */
@@ -20,10 +27,14 @@ export async function createServicePoint({ ctx, input }: { ctx: Ctx; input: unkn
 
   return withTransaction(ctx, async (tx) => {
     const sameOrConflict = async () => {
-      const found = await tx.select().from(servicePoints).where(or(eq(servicePoints.code, record.code), eq(servicePoints.id, id)));
+      const found = await tx
+        .select()
+        .from(servicePoints)
+        .where(or(eq(servicePoints.code, record.code), eq(servicePoints.id, id)));
       if (found.length === 1) {
         const links = (await villageIdsByPoint(tx, [found[0].id])).get(found[0].id) ?? [];
-        const same = changedFields(servicePointRecord(found[0], links), record, SERVICE_POINT_FIELDS).length === 0 && (p.id === undefined || found[0].id === p.id);
+        const same =
+          changedFields(servicePointRecord(found[0], links), record, SERVICE_POINT_FIELDS).length === 0 && (p.id === undefined || found[0].id === p.id);
         if (same) return { created: false, servicePoint: toServicePointView(found[0], links) };
       }
       throw DomainError.conflict(`another service point already has the code "${record.code}" or this id`);
@@ -43,7 +54,12 @@ export async function createServicePoint({ ctx, input }: { ctx: Ctx; input: unkn
     if (!row) return sameOrConflict();
     if (villageIds.length) await tx.insert(servicePointVillages).values(villageIds.map((villageId) => ({ servicePointId: id, villageId })));
     await appendServicePointVersion(tx, ctx, row, villageIds, 'create');
-    await writeAudit(tx, ctx, { action: 'service-point.create', targetType: 'service_point', targetId: id, details: { code: row.code, kind: row.kind, mode: row.mode, townCode: row.townCode } });
+    await writeAudit(tx, ctx, {
+      action: 'service-point.create',
+      targetType: 'service_point',
+      targetId: id,
+      details: { code: row.code, kind: row.kind, mode: row.mode, townCode: row.townCode },
+    });
     return { created: true, servicePoint: toServicePointView(row, villageIds) };
   });
 }

@@ -27,14 +27,22 @@ export async function createVillage({ ctx, input }: { ctx: Ctx; input: unknown }
       .returning();
     if (row) {
       await appendVillageVersion(tx, ctx, row, 'create');
-      await writeAudit(tx, ctx, { action: 'village.create', targetType: 'village', targetId: row.id, details: { code: row.code, name: row.name, townCode: row.townCode } });
+      await writeAudit(tx, ctx, {
+        action: 'village.create',
+        targetType: 'village',
+        targetId: row.id,
+        details: { code: row.code, name: row.name, townCode: row.townCode },
+      });
       return { created: true, village: toVillageView(row) };
     }
     const existing = await tx
       .select()
       .from(villages)
       .where(or(eq(villages.code, record.code), eq(villages.id, id), and(eq(villages.townCode, record.townCode), eq(villages.name, record.name))));
-    const same = existing.length === 1 && changedFields(villageRecord(existing[0]), record, VILLAGE_FIELDS).length === 0 && (v.id === undefined || existing[0].id === v.id);
+    const same =
+      existing.length === 1 &&
+      changedFields(villageRecord(existing[0]), record, VILLAGE_FIELDS).length === 0 &&
+      (v.id === undefined || existing[0].id === v.id);
     if (!same) throw DomainError.conflict(`another village already has this code, this id, or the name "${record.name}" in this town`);
     return { created: false, village: toVillageView(existing[0]) };
   });

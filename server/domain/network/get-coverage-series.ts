@@ -32,21 +32,30 @@ export async function getCoverageSeries({ ctx, query }: { ctx: Ctx; query: unkno
   if (length > MAX_POINTS) throw DomainError.validation([{ path: 'from', message: `the series would have ${length} points; at most ${MAX_POINTS}` }]);
   const dates = seriesDates(from, to, q.interval);
 
-  const towns = ctx.reference.towns
-    .filter((t) => !q.townCode || t.code === q.townCode)
-    .map((t) => ({ code: t.code, referenceVillageCount: t.villageCount }));
+  const towns = ctx.reference.towns.filter((t) => !q.townCode || t.code === q.townCode).map((t) => ({ code: t.code, referenceVillageCount: t.villageCount }));
   const villages = q.townCode ? facts.villages.filter((v) => v.townCode === q.townCode) : facts.villages;
   let source: 'villages' | 'reference' | 'mixed' = 'villages';
   const points = dates.map((date) => {
     const t = sumTallies(tallyByTown(towns, villages, date, q.brand));
     source = t.source;
     return {
-      date, denominator: t.denominator, covered: t.covered, coveredByProxy: t.coveredByProxy, uncovered: t.uncovered, noData: t.noData,
-      rate: rateOf(t.covered, t.denominator), rateWithProxy: rateOf(t.covered + t.coveredByProxy, t.denominator),
+      date,
+      denominator: t.denominator,
+      covered: t.covered,
+      coveredByProxy: t.coveredByProxy,
+      uncovered: t.uncovered,
+      noData: t.noData,
+      rate: rateOf(t.covered, t.denominator),
+      rateWithProxy: rateOf(t.covered + t.coveredByProxy, t.denominator),
     };
   });
   return {
-    from, to, interval: q.interval, brand: q.brand ?? null, townCode: q.townCode ?? null, denominatorSource: source,
+    from,
+    to,
+    interval: q.interval,
+    brand: q.brand ?? null,
+    townCode: q.townCode ?? null,
+    denominatorSource: source,
     targets: targets.map((t) => ({ by: t.by, rate: t.rate, countsProxy: t.countsProxy, label: t.label })),
     points,
   };

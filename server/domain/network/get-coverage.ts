@@ -34,9 +34,19 @@ export async function getCoverage({ ctx, query }: { ctx: Ctx; query: unknown }):
     imported.set(v.townCode, (imported.get(v.townCode) ?? 0) + 1);
     if (v.kind === 'community') communities.set(v.townCode, (communities.get(v.townCode) ?? 0) + 1);
   }
-  const counts = (t: { denominator: number; covered: number; coveredByProxy: number; uncovered: number; noData: number }, source: 'villages' | 'reference' | 'mixed') => ({
-    denominator: t.denominator, denominatorSource: source, covered: t.covered, coveredByProxy: t.coveredByProxy, uncovered: t.uncovered, noData: t.noData,
-    rate: rateOf(t.covered, t.denominator), rateWithProxy: rateOf(t.covered + t.coveredByProxy, t.denominator), label: coverageLabel(t.covered, t.denominator, source),
+  const counts = (
+    t: { denominator: number; covered: number; coveredByProxy: number; uncovered: number; noData: number },
+    source: 'villages' | 'reference' | 'mixed',
+  ) => ({
+    denominator: t.denominator,
+    denominatorSource: source,
+    covered: t.covered,
+    coveredByProxy: t.coveredByProxy,
+    uncovered: t.uncovered,
+    noData: t.noData,
+    rate: rateOf(t.covered, t.denominator),
+    rateWithProxy: rateOf(t.covered + t.coveredByProxy, t.denominator),
+    label: coverageLabel(t.covered, t.denominator, source),
   });
 
   const open = facts.points.filter((p) => isOpenOn(p, date) && (!brand || p.brands.includes(brand)));
@@ -46,8 +56,12 @@ export async function getCoverage({ ctx, query }: { ctx: Ctx; query: unknown }):
   const byBrand = ctx.reference.carriers.map((c) => {
     const t = sumTallies(tallyByTown(towns, facts.villages, date, c.code));
     return {
-      carrierCode: c.code, covered: t.covered, coveredByProxy: t.coveredByProxy,
-      rate: rateOf(t.covered, t.denominator), rateWithProxy: rateOf(t.covered + t.coveredByProxy, t.denominator), label: coverageLabel(t.covered, t.denominator, t.source),
+      carrierCode: c.code,
+      covered: t.covered,
+      coveredByProxy: t.coveredByProxy,
+      rate: rateOf(t.covered, t.denominator),
+      rateWithProxy: rateOf(t.covered + t.coveredByProxy, t.denominator),
+      label: coverageLabel(t.covered, t.denominator, t.source),
     };
   });
 

@@ -13,7 +13,18 @@ import { cell, importResult, rowErrorsFrom, withoutNulls, zodRowErrors, type Pla
 import { changedFields, SERVICE_POINT_FIELDS, servicePointRecord, villageIdsByPoint, type ServicePointRow } from './network-records.ts';
 import { loadPointLinks, servicePointIssues, servicePointRecordFrom, type PointLink } from './service-point-rules.ts';
 import {
-  CellError, mapColumns, parseCarrier, parseChoice, parseDate, parseInteger, parseTown, parseYesNo, readSheet, rowValues, splitList, type Column,
+  CellError,
+  mapColumns,
+  parseCarrier,
+  parseChoice,
+  parseDate,
+  parseInteger,
+  parseTown,
+  parseYesNo,
+  readSheet,
+  rowValues,
+  splitList,
+  type Column,
 } from './tabular.ts';
 
 export const SERVICE_POINT_COLUMNS: readonly Column[] = [
@@ -44,7 +55,10 @@ export const SERVICE_POINT_KIND_NAMES = {
   village_station: ['村级站点', '村级', '村级服务站', '村站', 'station'],
 } as const;
 
-const modeNames = Object.fromEntries(referenceData.cooperationModes.map((m) => [m.code, [m.name, m.nameEn, m.name.replace(/(网点|合作)$/, '')]])) as Record<ServicePointRecord['mode'], string[]>;
+const modeNames = Object.fromEntries(referenceData.cooperationModes.map((m) => [m.code, [m.name, m.nameEn, m.name.replace(/(网点|合作)$/, '')]])) as Record<
+  ServicePointRecord['mode'],
+  string[]
+>;
 modeNames.proxy.push('代办');
 
 // File columns that name a record field differently (they hold codes, the record ids).
@@ -81,7 +95,14 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
     const villageIds = new Set(villageRows.map((v) => v.id));
 
     // First pass: the cells of every row, and an id for every code (so rows may name each other).
-    type Parsed = { row: number; code: string; values: Record<string, unknown>; upstreamCode?: string | null; villageTokens?: string[]; rowErrors: ImportRowError[] };
+    type Parsed = {
+      row: number;
+      code: string;
+      values: Record<string, unknown>;
+      upstreamCode?: string | null;
+      villageTokens?: string[];
+      rowErrors: ImportRowError[];
+    };
     const parsedRows: Parsed[] = [];
     const idOfCode = new Map(existing.map((p) => [p.code, p.id]));
     const firstRowOfCode = new Map<string, number>();
@@ -100,19 +121,23 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
           townCode: c('townCode', (s) => parseTown(s, ctx.reference.towns), null),
           mode: c('mode', (s) => parseChoice(s, modeNames, referenceData.cooperationModes.map((m) => m.name).join(', ')), null),
           operator: raw('operator'),
-          brands: c('brands', (s) => {
-            const bad: string[] = [];
-            const codes = splitList(s).flatMap((b) => {
-              try {
-                return [parseCarrier(b, ctx.reference.carriers)];
-              } catch {
-                bad.push(b);
-                return [];
-              }
-            });
-            if (bad.length) throw new CellError(`unknown carrier${bad.length > 1 ? 's' : ''}: ${bad.join(', ')}`);
-            return [...new Set(codes)];
-          }, []),
+          brands: c(
+            'brands',
+            (s) => {
+              const bad: string[] = [];
+              const codes = splitList(s).flatMap((b) => {
+                try {
+                  return [parseCarrier(b, ctx.reference.carriers)];
+                } catch {
+                  bad.push(b);
+                  return [];
+                }
+              });
+              if (bad.length) throw new CellError(`unknown carrier${bad.length > 1 ? 's' : ''}: ${bad.join(', ')}`);
+              return [...new Set(codes)];
+            },
+            [],
+          ),
           takesOutgoing: c('takesOutgoing', parseYesNo, null),
           openingHours: raw('openingHours'),
           staff: c('staff', parseInteger, null),
@@ -135,7 +160,10 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
           }
         }
         parsedRows.push({
-          row, code, values, rowErrors,
+          row,
+          code,
+          values,
+          rowErrors,
           upstreamCode: text.has('upstreamCode') ? text.get('upstreamCode') || null : undefined,
           villageTokens: text.has('villages') ? splitList(text.get('villages')!) : undefined,
         });
@@ -163,7 +191,12 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
           if (!id) unknown.push(t);
           return id ? [id] : [];
         });
-        if (unknown.length) rowErrors.push({ row, field: 'villages', message: `unknown village${unknown.length > 1 ? 's' : ''}${town ? ' in this town' : ''}: ${unknown.join(', ')}` });
+        if (unknown.length)
+          rowErrors.push({
+            row,
+            field: 'villages',
+            message: `unknown village${unknown.length > 1 ? 's' : ''}${town ? ' in this town' : ''}: ${unknown.join(', ')}`,
+          });
       }
       const merged = withoutNulls({ ...base, ...values });
       const parsed = ServicePointInput.safeParse(merged);
@@ -173,18 +206,29 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
       errors.push(...unique);
       if (unique.length || !parsed.success) continue;
       const record = servicePointRecordFrom(ctx.reference, parsed.data);
-      const action = !current ? 'create' : changedFields(servicePointRecord(current, currentVillages), record, SERVICE_POINT_FIELDS).length ? 'update' : 'unchanged';
+      const action = !current
+        ? 'create'
+        : changedFields(servicePointRecord(current, currentVillages), record, SERVICE_POINT_FIELDS).length
+          ? 'update'
+          : 'unchanged';
       planned.push({ row, code, action, id: idOfCode.get(code)!, record, current, currentVillages });
     }
 
     // Third pass: the rules between points, on the network as the file leaves it.
     if (errors.length === 0) {
       const points: Map<string, PointLink> = await loadPointLinks(tx);
-      for (const p of planned) points.set(p.id, { id: p.id, code: p.code, kind: p.record.kind, townCode: p.record.townCode, mode: p.record.mode, upstreamId: p.record.upstreamId });
+      for (const p of planned)
+        points.set(p.id, { id: p.id, code: p.code, kind: p.record.kind, townCode: p.record.townCode, mode: p.record.mode, upstreamId: p.record.upstreamId });
       for (const p of planned) {
         await breathe();
         if (p.action === 'unchanged') continue;
-        errors.push(...rowErrorsFrom(p.row, servicePointIssues(ctx.reference, p.id, p.record, points, (v) => villageIds.has(v)), columnOf));
+        errors.push(
+          ...rowErrorsFrom(
+            p.row,
+            servicePointIssues(ctx.reference, p.id, p.record, points, (v) => villageIds.has(v)),
+            columnOf,
+          ),
+        );
       }
     }
 
@@ -201,10 +245,12 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
         const chunk = creates.slice(i, i + CHUNK);
         const inserted = await tx
           .insert(servicePoints)
-          .values(chunk.map((p) => {
-            const { villageIds: _ids, ...columns } = p.record;
-            return { id: p.id, ...columns, version: 1, createdAt: now, createdBy: ctx.actor.label, ...stamp };
-          }))
+          .values(
+            chunk.map((p) => {
+              const { villageIds: _ids, ...columns } = p.record;
+              return { id: p.id, ...columns, version: 1, createdAt: now, createdBy: ctx.actor.label, ...stamp };
+            }),
+          )
           .returning();
         const recordOf = new Map(chunk.map((p) => [p.id, p.record]));
         versions.push(...inserted.map((r) => versionRow(ctx, r, recordOf.get(r.id)!.villageIds, importId)));
@@ -213,7 +259,11 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
       }
       for (const p of inTier.filter((x) => x.action === 'update')) {
         const { villageIds: _ids, ...columns } = p.record;
-        const [r] = await tx.update(servicePoints).set({ ...columns, version: sql`${servicePoints.version} + 1`, ...stamp }).where(eq(servicePoints.id, p.id)).returning();
+        const [r] = await tx
+          .update(servicePoints)
+          .set({ ...columns, version: sql`${servicePoints.version} + 1`, ...stamp })
+          .where(eq(servicePoints.id, p.id))
+          .returning();
         versions.push(versionRow(ctx, r, p.record.villageIds, importId));
       }
     }
@@ -237,6 +287,11 @@ export async function importServicePoints({ ctx, input }: { ctx: Ctx; input: unk
 }
 
 const versionRow = (ctx: Ctx, r: ServicePointRow, villageIds: string[], importId: string): typeof servicePointVersions.$inferInsert => ({
-  servicePointId: r.id, version: r.version, changedAt: r.updatedAt, changedBy: ctx.actor.label, change: 'import', importId,
+  servicePointId: r.id,
+  version: r.version,
+  changedAt: r.updatedAt,
+  changedBy: ctx.actor.label,
+  change: 'import',
+  importId,
   record: servicePointRecord(r, villageIds),
 });

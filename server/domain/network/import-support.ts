@@ -6,7 +6,14 @@ import { CellError } from './tabular.ts';
 // What the village and service-point imports share: turning problems into row errors and the result.
 
 /** A cell parsed by `parse`; an error is recorded on the row instead of thrown. Empty cells are `empty`. */
-export function cell<T, E>(errors: ImportRowError[], row: number, field: string, text: string | undefined, parse: (s: string) => T, empty: E): T | E | undefined {
+export function cell<T, E>(
+  errors: ImportRowError[],
+  row: number,
+  field: string,
+  text: string | undefined,
+  parse: (s: string) => T,
+  empty: E,
+): T | E | undefined {
   if (text === undefined) return undefined;
   if (text === '') return empty;
   try {

@@ -61,7 +61,14 @@ export async function importVillages({ ctx, input }: { ctx: Ctx; input: unknown 
           townCode: cell(rowErrors, row, 'townCode', text.get('townCode'), (s) => parseTown(s, ctx.reference.towns), undefined),
           name: text.get('name') || undefined,
           kind: cell(rowErrors, row, 'kind', text.get('kind'), (s) => parseChoice(s, VILLAGE_KIND_NAMES, '建制村 or 社区'), 'village'),
-          surveyStatus: cell(rowErrors, row, 'surveyStatus', text.get('surveyStatus'), (s) => parseChoice(s, SURVEY_STATUS_NAMES, '未调查 or 确认未通'), 'unsurveyed'),
+          surveyStatus: cell(
+            rowErrors,
+            row,
+            'surveyStatus',
+            text.get('surveyStatus'),
+            (s) => parseChoice(s, SURVEY_STATUS_NAMES, '未调查 or 确认未通'),
+            'unsurveyed',
+          ),
           surveyedOn: cell(rowErrors, row, 'surveyedOn', text.get('surveyedOn'), parseDate, null),
           dissolvedOn: cell(rowErrors, row, 'dissolvedOn', text.get('dissolvedOn'), parseDate, null),
           notes: text.has('notes') ? text.get('notes') || null : undefined,
@@ -136,5 +143,11 @@ export async function importVillages({ ctx, input }: { ctx: Ctx; input: unknown 
 }
 
 const versionRow = (ctx: Ctx, r: VillageRow, importId: string): typeof villageVersions.$inferInsert => ({
-  villageId: r.id, version: r.version, changedAt: r.updatedAt, changedBy: ctx.actor.label, change: 'import', importId, record: villageRecord(r),
+  villageId: r.id,
+  version: r.version,
+  changedAt: r.updatedAt,
+  changedBy: ctx.actor.label,
+  change: 'import',
+  importId,
+  record: villageRecord(r),
 });

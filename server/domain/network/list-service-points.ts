@@ -14,9 +14,14 @@ export async function listServicePoints({ ctx, query }: { ctx: Ctx; query: unkno
   if (q.kind) where.push(eq(servicePoints.kind, q.kind));
   if (q.mode) where.push(eq(servicePoints.mode, q.mode));
   if (q.brand) where.push(sql`${q.brand} = ANY(${servicePoints.brands})`);
-  if (q.openOn) where.push(sql`${servicePoints.openedOn} <= ${q.openOn}::date AND (${servicePoints.closedOn} IS NULL OR ${q.openOn}::date < ${servicePoints.closedOn})`);
+  if (q.openOn)
+    where.push(sql`${servicePoints.openedOn} <= ${q.openOn}::date AND (${servicePoints.closedOn} IS NULL OR ${q.openOn}::date < ${servicePoints.closedOn})`);
   if (q.villageId) where.push(sql`${servicePoints.id} IN (SELECT service_point_id FROM service_point_villages WHERE village_id = ${q.villageId}::uuid)`);
-  const rows = await ctx.db.select().from(servicePoints).where(sql.join(where, sql` AND `)).orderBy(asc(servicePoints.code));
+  const rows = await ctx.db
+    .select()
+    .from(servicePoints)
+    .where(sql.join(where, sql` AND `))
+    .orderBy(asc(servicePoints.code));
   // All links in one query: a county has a few hundred points.
   const links = await villageIdsByPoint(ctx.db);
   return { items: rows.map((r) => toServicePointView(r, links.get(r.id) ?? [])) };

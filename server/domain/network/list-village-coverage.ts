@@ -23,7 +23,11 @@ export async function listVillageCoverage({ ctx, query }: { ctx: Ctx; query: unk
   const items = facts.villages
     .filter((v) => !q.townCode || v.townCode === q.townCode)
     .map((v) => ({
-      id: v.id, code: v.code, name: v.name, townCode: v.townCode, kind: v.kind,
+      id: v.id,
+      code: v.code,
+      name: v.name,
+      townCode: v.townCode,
+      kind: v.kind,
       status: villageStatusOn(v, date, brand) as CoverageStatus,
       servedBy: v.servedBy
         .filter((p) => isOpenOn(p, date) && (!brand || p.brands.includes(brand)))

@@ -12,7 +12,11 @@ export async function listVillages({ ctx, query }: { ctx: Ctx; query: unknown })
   const where: SQL[] = [];
   if (q.townCode) where.push(eq(villages.townCode, q.townCode));
   if (q.kind) where.push(eq(villages.kind, q.kind));
-  const rows = await ctx.db.select().from(villages).where(and(...where)).orderBy(asc(villages.townCode), asc(villages.code));
+  const rows = await ctx.db
+    .select()
+    .from(villages)
+    .where(and(...where))
+    .orderBy(asc(villages.townCode), asc(villages.code));
   return { items: rows.map(toVillageView) };
 }
 

@@ -14,37 +14,85 @@ type Change = 'create' | 'update' | 'import';
 
 export const VILLAGE_FIELDS = ['code', 'townCode', 'name', 'kind', 'surveyStatus', 'surveyedOn', 'dissolvedOn', 'notes'] as const;
 export const SERVICE_POINT_FIELDS = [
-  'code', 'name', 'kind', 'townCode', 'mode', 'upstreamId', 'operator', 'brands', 'takesOutgoing', 'openingHours', 'staff',
-  'videoMonitoring', 'coldChain', 'openedOn', 'closedOn', 'address', 'contact', 'notes', 'villageIds',
+  'code',
+  'name',
+  'kind',
+  'townCode',
+  'mode',
+  'upstreamId',
+  'operator',
+  'brands',
+  'takesOutgoing',
+  'openingHours',
+  'staff',
+  'videoMonitoring',
+  'coldChain',
+  'openedOn',
+  'closedOn',
+  'address',
+  'contact',
+  'notes',
+  'villageIds',
 ] as const;
 
 export function villageRecord(r: VillageRow): VillageRecord {
   return {
-    code: r.code, townCode: r.townCode, name: r.name, kind: r.kind, surveyStatus: r.surveyStatus,
-    surveyedOn: r.surveyedOn, dissolvedOn: r.dissolvedOn, notes: r.notes,
+    code: r.code,
+    townCode: r.townCode,
+    name: r.name,
+    kind: r.kind,
+    surveyStatus: r.surveyStatus,
+    surveyedOn: r.surveyedOn,
+    dissolvedOn: r.dissolvedOn,
+    notes: r.notes,
   };
 }
 
 export function toVillageView(r: VillageRow): VillageView {
   return {
-    id: r.id, ...villageRecord(r), version: r.version,
-    createdAt: r.createdAt.toISOString(), createdBy: r.createdBy, updatedAt: r.updatedAt.toISOString(), updatedBy: r.updatedBy,
+    id: r.id,
+    ...villageRecord(r),
+    version: r.version,
+    createdAt: r.createdAt.toISOString(),
+    createdBy: r.createdBy,
+    updatedAt: r.updatedAt.toISOString(),
+    updatedBy: r.updatedBy,
   };
 }
 
 export function servicePointRecord(r: ServicePointRow, villageIds: readonly string[]): ServicePointRecord {
   return {
-    code: r.code, name: r.name, kind: r.kind, townCode: r.townCode, mode: r.mode, upstreamId: r.upstreamId, operator: r.operator,
-    brands: [...r.brands], takesOutgoing: r.takesOutgoing, openingHours: r.openingHours, staff: r.staff,
-    videoMonitoring: r.videoMonitoring, coldChain: r.coldChain, openedOn: r.openedOn, closedOn: r.closedOn,
-    address: r.address, contact: r.contact, notes: r.notes, villageIds: [...villageIds].sort(),
+    code: r.code,
+    name: r.name,
+    kind: r.kind,
+    townCode: r.townCode,
+    mode: r.mode,
+    upstreamId: r.upstreamId,
+    operator: r.operator,
+    brands: [...r.brands],
+    takesOutgoing: r.takesOutgoing,
+    openingHours: r.openingHours,
+    staff: r.staff,
+    videoMonitoring: r.videoMonitoring,
+    coldChain: r.coldChain,
+    openedOn: r.openedOn,
+    closedOn: r.closedOn,
+    address: r.address,
+    contact: r.contact,
+    notes: r.notes,
+    villageIds: [...villageIds].sort(),
   };
 }
 
 export function toServicePointView(r: ServicePointRow, villageIds: readonly string[]): ServicePointView {
   return {
-    id: r.id, ...servicePointRecord(r, villageIds), version: r.version,
-    createdAt: r.createdAt.toISOString(), createdBy: r.createdBy, updatedAt: r.updatedAt.toISOString(), updatedBy: r.updatedBy,
+    id: r.id,
+    ...servicePointRecord(r, villageIds),
+    version: r.version,
+    createdAt: r.createdAt.toISOString(),
+    createdBy: r.createdBy,
+    updatedAt: r.updatedAt.toISOString(),
+    updatedBy: r.updatedBy,
   };
 }
 
@@ -58,13 +106,31 @@ export function changedFields<T extends Record<string, unknown>>(before: T | nul
 
 export async function appendVillageVersion(tx: Tx, ctx: Ctx, row: VillageRow, change: Change, importId: string | null = null): Promise<void> {
   await tx.insert(villageVersions).values({
-    villageId: row.id, version: row.version, changedAt: row.updatedAt, changedBy: ctx.actor.label, change, importId, record: villageRecord(row),
+    villageId: row.id,
+    version: row.version,
+    changedAt: row.updatedAt,
+    changedBy: ctx.actor.label,
+    change,
+    importId,
+    record: villageRecord(row),
   });
 }
 
-export async function appendServicePointVersion(tx: Tx, ctx: Ctx, row: ServicePointRow, villageIds: readonly string[], change: Change, importId: string | null = null): Promise<void> {
+export async function appendServicePointVersion(
+  tx: Tx,
+  ctx: Ctx,
+  row: ServicePointRow,
+  villageIds: readonly string[],
+  change: Change,
+  importId: string | null = null,
+): Promise<void> {
   await tx.insert(servicePointVersions).values({
-    servicePointId: row.id, version: row.version, changedAt: row.updatedAt, changedBy: ctx.actor.label, change, importId,
+    servicePointId: row.id,
+    version: row.version,
+    changedAt: row.updatedAt,
+    changedBy: ctx.actor.label,
+    change,
+    importId,
     record: servicePointRecord(row, villageIds),
   });
 }
@@ -75,7 +141,14 @@ export async function villageIdsByPoint(db: Ctx['db'] | Tx, ids?: readonly strin
   const rows = rowsOf<{ service_point_id: string; village_id: string }>(
     await db.execute(sql`
       SELECT service_point_id::text AS service_point_id, village_id::text AS village_id FROM service_point_villages
-      ${ids ? sql`WHERE service_point_id IN (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``}
+      ${
+        ids
+          ? sql`WHERE service_point_id IN (${sql.join(
+              ids.map((id) => sql`${id}::uuid`),
+              sql`, `,
+            )})`
+          : sql``
+      }
       ORDER BY village_id`),
   );
   const out = new Map<string, string[]>();
@@ -99,12 +172,32 @@ export type NetworkFacts = {
  */
 export async function loadNetworkFacts(db: Ctx['db'] | Tx): Promise<NetworkFacts> {
   const [villageRows, pointRows, links] = await Promise.all([
-    db.execute(sql`SELECT id::text AS id, code, name, town_code, kind, survey_status, dissolved_on::text AS dissolved_on FROM villages ORDER BY town_code, code`),
-    db.execute(sql`SELECT id::text AS id, code, kind, town_code, mode, brands, opened_on::text AS opened_on, closed_on::text AS closed_on FROM service_points ORDER BY code`),
+    db.execute(
+      sql`SELECT id::text AS id, code, name, town_code, kind, survey_status, dissolved_on::text AS dissolved_on FROM villages ORDER BY town_code, code`,
+    ),
+    db.execute(
+      sql`SELECT id::text AS id, code, kind, town_code, mode, brands, opened_on::text AS opened_on, closed_on::text AS closed_on FROM service_points ORDER BY code`,
+    ),
     db.execute(sql`SELECT service_point_id::text AS point_id, village_id::text AS village_id FROM service_point_villages`),
   ]);
-  const points = rowsOf<{ id: string; code: string; kind: PointFacts['kind']; town_code: string | null; mode: PointFacts['mode']; brands: string[] | string; opened_on: string; closed_on: string | null }>(pointRows).map((p) => ({
-    id: p.id, code: p.code, kind: p.kind, townCode: p.town_code, mode: p.mode, brands: parseTextArray(p.brands), openedOn: p.opened_on, closedOn: p.closed_on,
+  const points = rowsOf<{
+    id: string;
+    code: string;
+    kind: PointFacts['kind'];
+    town_code: string | null;
+    mode: PointFacts['mode'];
+    brands: string[] | string;
+    opened_on: string;
+    closed_on: string | null;
+  }>(pointRows).map((p) => ({
+    id: p.id,
+    code: p.code,
+    kind: p.kind,
+    townCode: p.town_code,
+    mode: p.mode,
+    brands: parseTextArray(p.brands),
+    openedOn: p.opened_on,
+    closedOn: p.closed_on,
   }));
   const pointById = new Map(points.map((p) => [p.id, p]));
   const servedBy = new Map<string, PointFacts[]>();
@@ -114,8 +207,23 @@ export async function loadNetworkFacts(db: Ctx['db'] | Tx): Promise<NetworkFacts
     if (list) list.push(p);
     else servedBy.set(l.village_id, [p]);
   }
-  const villagesOut = rowsOf<{ id: string; code: string; name: string; town_code: string; kind: VillageFacts['kind']; survey_status: VillageFacts['surveyStatus']; dissolved_on: string | null }>(villageRows).map((v) => ({
-    id: v.id, code: v.code, name: v.name, townCode: v.town_code, kind: v.kind, surveyStatus: v.survey_status, dissolvedOn: v.dissolved_on, servedBy: servedBy.get(v.id) ?? [],
+  const villagesOut = rowsOf<{
+    id: string;
+    code: string;
+    name: string;
+    town_code: string;
+    kind: VillageFacts['kind'];
+    survey_status: VillageFacts['surveyStatus'];
+    dissolved_on: string | null;
+  }>(villageRows).map((v) => ({
+    id: v.id,
+    code: v.code,
+    name: v.name,
+    townCode: v.town_code,
+    kind: v.kind,
+    surveyStatus: v.survey_status,
+    dissolvedOn: v.dissolved_on,
+    servedBy: servedBy.get(v.id) ?? [],
   }));
   return { villages: villagesOut, points };
 }

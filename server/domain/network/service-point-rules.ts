@@ -5,7 +5,14 @@ import type { ServicePointRecord } from '../../contracts/network.ts';
 import type { Reference } from '../reference/load-reference.ts';
 
 /** What the rules need to know of another point: the upstream named, or one that names this point. */
-export type PointLink = { id: string; code: string; kind: ServicePointRecord['kind']; townCode: string | null; mode: ServicePointRecord['mode']; upstreamId: string | null };
+export type PointLink = {
+  id: string;
+  code: string;
+  kind: ServicePointRecord['kind'];
+  townCode: string | null;
+  mode: ServicePointRecord['mode'];
+  upstreamId: string | null;
+};
 
 // The tiers: a village station hands its parcels to a town node, a town node to a county hub.
 const UPSTREAM_KIND = { village_station: 'town_node', town_node: 'county_hub', county_hub: null } as const;
@@ -29,13 +36,15 @@ export function servicePointIssues(
     if (!reference.carrierCodes.has(b)) issues.push({ path: `brands.${i}`, message: `unknown carrier code "${b}"` });
   });
   if (new Set(p.brands).size !== p.brands.length) issues.push({ path: 'brands', message: 'must not name a carrier twice' });
-  if (p.closedOn !== null && p.closedOn <= p.openedOn) issues.push({ path: 'closedOn', message: 'must be after openedOn (the closing day is the first day closed)' });
+  if (p.closedOn !== null && p.closedOn <= p.openedOn)
+    issues.push({ path: 'closedOn', message: 'must be after openedOn (the closing day is the first day closed)' });
   const missing = p.villageIds.filter((v) => !villageExists(v));
   if (missing.length) issues.push({ path: 'villageIds', message: `unknown village${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}` });
 
   if (p.mode === 'proxy') {
-    if (p.kind !== 'village_station') issues.push({ path: 'mode', message: 'a villager proxy (村民代办) is a village-level point: kind must be village_station' });
-    if (p.upstreamId === null) issues.push({ path: 'upstreamId', message: "is required for a villager proxy: the town service centre it works through" });
+    if (p.kind !== 'village_station')
+      issues.push({ path: 'mode', message: 'a villager proxy (村民代办) is a village-level point: kind must be village_station' });
+    if (p.upstreamId === null) issues.push({ path: 'upstreamId', message: 'is required for a villager proxy: the town service centre it works through' });
   }
   if (p.upstreamId !== null) {
     const up = points.get(p.upstreamId);
@@ -51,22 +60,56 @@ export function servicePointIssues(
     if (other.upstreamId !== id || other.id === id) continue;
     const wanted = UPSTREAM_KIND[other.kind];
     if (wanted !== p.kind) issues.push({ path: 'kind', message: `${other.code} hands its parcels to this point and needs a ${wanted}` });
-    else if (other.mode === 'proxy' && other.townCode !== p.townCode) issues.push({ path: 'townCode', message: `villager proxy ${other.code} works through this point and is in another town` });
+    else if (other.mode === 'proxy' && other.townCode !== p.townCode)
+      issues.push({ path: 'townCode', message: `villager proxy ${other.code} works through this point and is in another town` });
   }
   return issues;
 }
 
 /** A service point's record from its input, with the defaults filled in and the lists in a stable order (brands as the reference lists carriers). */
-export function servicePointRecordFrom(reference: Reference, input: {
-  code: string; name: string; kind: ServicePointRecord['kind']; townCode?: string | null; mode: ServicePointRecord['mode']; upstreamId?: string | null;
-  operator: string; brands: string[]; takesOutgoing: boolean; openingHours?: string | null; staff?: number | null; videoMonitoring?: boolean;
-  coldChain?: boolean; openedOn: string; closedOn?: string | null; address?: string | null; contact?: string | null; notes?: string | null; villageIds?: string[];
-}): ServicePointRecord {
+export function servicePointRecordFrom(
+  reference: Reference,
+  input: {
+    code: string;
+    name: string;
+    kind: ServicePointRecord['kind'];
+    townCode?: string | null;
+    mode: ServicePointRecord['mode'];
+    upstreamId?: string | null;
+    operator: string;
+    brands: string[];
+    takesOutgoing: boolean;
+    openingHours?: string | null;
+    staff?: number | null;
+    videoMonitoring?: boolean;
+    coldChain?: boolean;
+    openedOn: string;
+    closedOn?: string | null;
+    address?: string | null;
+    contact?: string | null;
+    notes?: string | null;
+    villageIds?: string[];
+  },
+): ServicePointRecord {
   return {
-    code: input.code, name: input.name, kind: input.kind, townCode: input.townCode ?? null, mode: input.mode, upstreamId: input.upstreamId ?? null,
-    operator: input.operator, brands: orderBrands(reference, input.brands), takesOutgoing: input.takesOutgoing, openingHours: input.openingHours ?? null,
-    staff: input.staff ?? null, videoMonitoring: input.videoMonitoring ?? false, coldChain: input.coldChain ?? false, openedOn: input.openedOn,
-    closedOn: input.closedOn ?? null, address: input.address ?? null, contact: input.contact ?? null, notes: input.notes ?? null,
+    code: input.code,
+    name: input.name,
+    kind: input.kind,
+    townCode: input.townCode ?? null,
+    mode: input.mode,
+    upstreamId: input.upstreamId ?? null,
+    operator: input.operator,
+    brands: orderBrands(reference, input.brands),
+    takesOutgoing: input.takesOutgoing,
+    openingHours: input.openingHours ?? null,
+    staff: input.staff ?? null,
+    videoMonitoring: input.videoMonitoring ?? false,
+    coldChain: input.coldChain ?? false,
+    openedOn: input.openedOn,
+    closedOn: input.closedOn ?? null,
+    address: input.address ?? null,
+    contact: input.contact ?? null,
+    notes: input.notes ?? null,
     villageIds: [...new Set(input.villageIds ?? [])].sort(),
   };
 }

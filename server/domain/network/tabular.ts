@@ -19,20 +19,23 @@ export async function readSheet(format: 'csv' | 'xlsx', content: string, columns
   // A zip archive's first bytes, in any text decoding: an Excel file sent as CSV.
   if (format === 'csv' && content.startsWith('PK\u0003\u0004'))
     throw DomainError.validation([{ path: 'content', message: 'is an Excel (.xlsx) file, not CSV: send it as xlsx' }]);
-  const nonEmpty = format === 'csv' ? await parseCsvAsync(content, { skipBlank: true, maxRows: MAX_IMPORT_ROWS + HEADER_ROWS_ALLOWED }) : await readXlsx(content);
+  const nonEmpty =
+    format === 'csv' ? await parseCsvAsync(content, { skipBlank: true, maxRows: MAX_IMPORT_ROWS + HEADER_ROWS_ALLOWED }) : await readXlsx(content);
   if (nonEmpty.length === 0) throw DomainError.validation([{ path: 'content', message: 'holds no rows: a header row is expected first' }]);
   const known = new Set(columns.flatMap((c) => [c.name, ...c.aliases]).map(headerKey));
   const at = nonEmpty.slice(0, HEADER_ROWS_ALLOWED).findIndex((r) => r.cells.some((c) => known.has(headerKey(c))));
   const header = nonEmpty[Math.max(at, 0)];
   const rows = nonEmpty.filter((r) => r.row > header.row);
-  if (rows.length > MAX_IMPORT_ROWS) throw DomainError.validation([{ path: 'content', message: `holds ${rows.length} rows; at most ${MAX_IMPORT_ROWS} can be imported at once` }]);
+  if (rows.length > MAX_IMPORT_ROWS)
+    throw DomainError.validation([{ path: 'content', message: `holds ${rows.length} rows; at most ${MAX_IMPORT_ROWS} can be imported at once` }]);
   return { headerRow: header.row, headers: header.cells.map((c) => c.trim()), rows };
 }
 
 const isBlank = (cells: readonly string[]) => cells.every((c) => c.trim() === '');
 
 /** The rows of a file past the row limit: refused before the rest is read. */
-const tooManyRows = () => DomainError.validation([{ path: 'content', message: `holds more than ${MAX_IMPORT_ROWS} rows; at most ${MAX_IMPORT_ROWS} can be imported at once` }]);
+const tooManyRows = () =>
+  DomainError.validation([{ path: 'content', message: `holds more than ${MAX_IMPORT_ROWS} rows; at most ${MAX_IMPORT_ROWS} can be imported at once` }]);
 
 /** Excel on a Chinese Windows saves "CSV" in GB18030 (GBK): text that is not valid UTF-8 is read as that. */
 export function decodeCsv(content: Uint8Array | string): string {
@@ -191,7 +194,11 @@ export function cellText(v: unknown): string {
 export type Column = { name: string; aliases: readonly string[]; required?: boolean };
 
 /** Header text compared loosely: case, spaces, underscores, dashes, a trailing "*" and full-width forms do not matter. */
-export const headerKey = (h: string) => h.normalize('NFKC').toLowerCase().replace(/[\s_\-*（）()]/g, '');
+export const headerKey = (h: string) =>
+  h
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_\-*（）()]/g, '');
 
 // Spreadsheet habits: a running number column carries no data.
 const IGNORED = new Set(['序号', 'no', 'no.', '#', '编号序号'].map(headerKey));
@@ -206,7 +213,8 @@ export function mapColumns(sheet: Sheet, columns: readonly Column[]): { index: M
     if (h === '' || IGNORED.has(headerKey(h))) return;
     const column = byKey.get(headerKey(h));
     if (!column) errors.push({ row: sheet.headerRow, field: h, message: `is not a known column; known columns: ${columns.map((c) => c.name).join(', ')}` });
-    else if (index.has(column.name)) errors.push({ row: sheet.headerRow, field: column.name, message: `appears twice (as "${sheet.headers[index.get(column.name)!]}" and "${h}")` });
+    else if (index.has(column.name))
+      errors.push({ row: sheet.headerRow, field: column.name, message: `appears twice (as "${sheet.headers[index.get(column.name)!]}" and "${h}")` });
     else index.set(column.name, i);
   });
   for (const c of columns) if (c.required && !index.has(c.name)) errors.push({ row: sheet.headerRow, field: c.name, message: 'is a required column' });
@@ -225,7 +233,10 @@ export function rowValues(cells: readonly string[], index: Map<string, number>):
 
 export class CellError extends Error {
   /** A machine code and parameters, where the client words the problem itself (a figure not read). */
-  constructor(message: string, readonly issue?: { code: string; params: Record<string, string | number> }) {
+  constructor(
+    message: string,
+    readonly issue?: { code: string; params: Record<string, string | number> },
+  ) {
     super(message);
   }
 }
@@ -260,7 +271,10 @@ export function parseChoice<T extends string>(s: string, choices: Record<T, read
 }
 
 export function splitList(s: string): string[] {
-  return s.split(/[,，;；、|\s]+/).map((x) => x.trim()).filter(Boolean);
+  return s
+    .split(/[,，;；、|\s]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 /**

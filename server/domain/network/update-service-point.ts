@@ -8,11 +8,26 @@ import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { pgCode, withTransaction } from '../transaction.ts';
 import { existingVillages } from './create-service-point.ts';
-import { appendServicePointVersion, changedFields, SERVICE_POINT_FIELDS, servicePointRecord, toServicePointView, villageIdsByPoint } from './network-records.ts';
+import {
+  appendServicePointVersion,
+  changedFields,
+  SERVICE_POINT_FIELDS,
+  servicePointRecord,
+  toServicePointView,
+  villageIdsByPoint,
+} from './network-records.ts';
 import { loadPointLinks, servicePointIssues, servicePointRecordFrom } from './service-point-rules.ts';
 
 /** Changes some fields of a service point (closing it is setting closedOn); a new version is kept only when something changed. */
-export async function updateServicePoint({ ctx, id, input }: { ctx: Ctx; id: string; input: unknown }): Promise<{ changed: boolean; servicePoint: ServicePointView }> {
+export async function updateServicePoint({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: Ctx;
+  id: string;
+  input: unknown;
+}): Promise<{ changed: boolean; servicePoint: ServicePointView }> {
   requireAccess(ctx, 'network.write');
   const pointId = parseInput(Uuid, id);
   const { expectedVersion, ...patch } = parseInput(ServicePointPatch, input);

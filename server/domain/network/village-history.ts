@@ -16,8 +16,13 @@ export async function villageHistory({ ctx, id }: { ctx: Ctx; id: string }) {
   const items = rows.map((r) => {
     const record = r.record as VillageRecord;
     const item = {
-      version: r.version, changedAt: r.changedAt.toISOString(), changedBy: r.changedBy, change: r.change, importId: r.importId,
-      changedFields: changedFields(previous, record, VILLAGE_FIELDS), record,
+      version: r.version,
+      changedAt: r.changedAt.toISOString(),
+      changedBy: r.changedBy,
+      change: r.change,
+      importId: r.importId,
+      changedFields: changedFields(previous, record, VILLAGE_FIELDS),
+      record,
     };
     previous = record;
     return item;

@@ -66,7 +66,9 @@ export async function guardXlsx(file: Uint8Array): Promise<Buffer> {
     declared += e.size;
   }
   if (declared > XLSX_LIMITS.declaredBytes)
-    throw refuse(`unpacks to ${mb(declared)}; an .xlsx file may unpack to at most ${mb(XLSX_LIMITS.declaredBytes)} (pictures included): remove pictures or split the file`);
+    throw refuse(
+      `unpacks to ${mb(declared)}; an .xlsx file may unpack to at most ${mb(XLSX_LIMITS.declaredBytes)} (pictures included): remove pictures or split the file`,
+    );
 
   const read = async (name: string, cap: number): Promise<Buffer | null> => {
     const e = byName.get(name);
@@ -85,7 +87,11 @@ export async function guardXlsx(file: Uint8Array): Promise<Buffer> {
   if (shared && count(shared, '<si') > XLSX_LIMITS.sharedStrings)
     throw refuse(`holds more than ${XLSX_LIMITS.sharedStrings.toLocaleString('en')} distinct texts; at most that many can be read`);
 
-  const parts: [string, Buffer][] = [[WORKBOOK, workbook], [WORKBOOK_RELS, workbookRels], [sheetName, withoutPartReferences(sheet!)]];
+  const parts: [string, Buffer][] = [
+    [WORKBOOK, workbook],
+    [WORKBOOK_RELS, workbookRels],
+    [sheetName, withoutPartReferences(sheet!)],
+  ];
   if (shared) parts.push([SHARED_STRINGS, shared]);
   if (styles) parts.push([STYLES, styles]);
   return storedZip(parts);
@@ -110,7 +116,8 @@ function centralDirectory(buf: Buffer): Entry[] {
   const total = buf.readUInt16LE(eocd + 10);
   const size = buf.readUInt32LE(eocd + 12);
   const offset = buf.readUInt32LE(eocd + 16);
-  if (total === 0xffff || size === 0xffffffff || offset === 0xffffffff) throw refuse('is a zip64 archive, which is not read: save it again from Excel as .xlsx');
+  if (total === 0xffff || size === 0xffffffff || offset === 0xffffffff)
+    throw refuse('is a zip64 archive, which is not read: save it again from Excel as .xlsx');
   if (disk !== 0 || onDisk !== total) throw unreadable();
   if (total > XLSX_LIMITS.entries) throw refuse(`holds ${total} parts; an .xlsx file of at most ${XLSX_LIMITS.entries} parts is read`);
   if (offset + size > eocd) throw unreadable();
@@ -220,8 +227,7 @@ async function checkWorksheet(sheet: Buffer): Promise<void> {
     const row = sheet.subarray(start, next < 0 ? sheet.length : next);
     // A row with a value (<v>) or an inline string (<is>); rows Excel keeps for their formatting alone are not counted.
     if (row.indexOf('<v>') >= 0 || row.indexOf('<v ') >= 0 || row.indexOf('<is>') >= 0) {
-      if (++rows > XLSX_LIMITS.rows)
-        throw refuse(`holds more than ${MAX_IMPORT_ROWS} rows; at most ${MAX_IMPORT_ROWS} can be imported at once`);
+      if (++rows > XLSX_LIMITS.rows) throw refuse(`holds more than ${MAX_IMPORT_ROWS} rows; at most ${MAX_IMPORT_ROWS} can be imported at once`);
     }
     start = next;
     await breathe();

@@ -55,13 +55,7 @@ function inWorker(zip: Buffer): Promise<XlsxRows> {
       }),
     );
     worker.once('error', (error: Error & { code?: string }) =>
-      settle(() =>
-        reject(
-          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? refuse('needs more memory to read than an import may use; split the file')
-            : error,
-        ),
-      ),
+      settle(() => reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? refuse('needs more memory to read than an import may use; split the file') : error)),
     );
     worker.once('exit', () => settle(() => reject(new Error('the .xlsx reader stopped without an answer'))));
   });

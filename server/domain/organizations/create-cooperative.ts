@@ -26,10 +26,23 @@ export async function createCooperative({ ctx, input }: { ctx: Ctx; input: unkno
   const c = parseInput(CooperativeInput, input);
   const issues = unknownCodeIssues(ctx.reference, { townCode: c.townCode });
   if (issues.length) throw DomainError.validation(issues);
-  const values = { id: c.id ?? randomUUID(), name: c.name, townCode: c.townCode, village: c.village ?? null, contact: c.contact ?? null, createdBy: ctx.actor.label };
+  const values = {
+    id: c.id ?? randomUUID(),
+    name: c.name,
+    townCode: c.townCode,
+    village: c.village ?? null,
+    contact: c.contact ?? null,
+    createdBy: ctx.actor.label,
+  };
   const inserted = await withTransaction(ctx, async (tx) => {
     const [row] = await tx.insert(cooperatives).values(values).onConflictDoNothing().returning();
-    if (row) await writeAudit(tx, ctx, { action: 'cooperative.create', targetType: 'cooperative', targetId: row.id, details: { name: row.name, townCode: row.townCode } });
+    if (row)
+      await writeAudit(tx, ctx, {
+        action: 'cooperative.create',
+        targetType: 'cooperative',
+        targetId: row.id,
+        details: { name: row.name, townCode: row.townCode },
+      });
     return row;
   });
   if (inserted) return { created: true, cooperative: toCooperativeView(inserted) };

@@ -27,10 +27,24 @@ export async function createStorageFacility({ ctx, input }: { ctx: Ctx; input: u
   const f = parseInput(StorageFacilityInput, input);
   const issues = unknownCodeIssues(ctx.reference, { townCode: f.townCode });
   if (issues.length) throw DomainError.validation(issues);
-  const values = { id: f.id ?? randomUUID(), name: f.name, townCode: f.townCode, kind: f.kind, capacityKg: f.capacityKg ?? null, operatorCooperativeId: f.operatorCooperativeId ?? null, createdBy: ctx.actor.label };
+  const values = {
+    id: f.id ?? randomUUID(),
+    name: f.name,
+    townCode: f.townCode,
+    kind: f.kind,
+    capacityKg: f.capacityKg ?? null,
+    operatorCooperativeId: f.operatorCooperativeId ?? null,
+    createdBy: ctx.actor.label,
+  };
   const inserted = await withTransaction(ctx, async (tx) => {
     const [row] = await tx.insert(storageFacilities).values(values).onConflictDoNothing().returning();
-    if (row) await writeAudit(tx, ctx, { action: 'storage-facility.create', targetType: 'storage_facility', targetId: row.id, details: { name: row.name, townCode: row.townCode } });
+    if (row)
+      await writeAudit(tx, ctx, {
+        action: 'storage-facility.create',
+        targetType: 'storage_facility',
+        targetId: row.id,
+        details: { name: row.name, townCode: row.townCode },
+      });
     return row;
   }).catch((error) => {
     if (pgCode(error) === '23503') throw DomainError.validation([{ path: 'operatorCooperativeId', message: 'unknown cooperative' }]);

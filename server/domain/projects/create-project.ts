@@ -41,7 +41,10 @@ export async function createProject({ ctx, input }: { ctx: Ctx; input: unknown }
     await tx.execute(sql`LOCK TABLE volume_cells IN SHARE MODE`);
     const [inserted] = await tx.insert(projects).values(values).onConflictDoNothing().returning();
     if (!inserted) {
-      const [existing] = await tx.select().from(projects).where(or(eq(projects.code, p.code), eq(projects.id, values.id)));
+      const [existing] = await tx
+        .select()
+        .from(projects)
+        .where(or(eq(projects.code, p.code), eq(projects.id, values.id)));
       const same =
         existing &&
         existing.code === p.code &&
@@ -65,7 +68,12 @@ export async function createProject({ ctx, input }: { ctx: Ctx; input: unknown }
       CROSS JOIN LATERAL (VALUES ('town', c.town_code), ('carrier', c.carrier_code), ('day', c.business_date::text)) AS d(dim, key)
       WHERE ${inKnownProjectScopeSql(values, 'c')}
       GROUP BY d.dim, d.key`);
-    await writeAudit(tx, ctx, { action: 'project.create', targetType: 'project', targetId: inserted.id, details: { code: p.code, targetParcels: p.targetParcels } });
+    await writeAudit(tx, ctx, {
+      action: 'project.create',
+      targetType: 'project',
+      targetId: inserted.id,
+      details: { code: p.code, targetParcels: p.targetParcels },
+    });
     return { created: true, project: toProjectView(inserted) };
   });
   if (result.created) ctx.changes?.projectsChanged();

@@ -33,7 +33,10 @@ export async function ensureSeasonProjects({ ctx }: { ctx: Ctx }): Promise<strin
     const yearsEn = season.startYear === season.endYear ? `${season.startYear}` : `${season.startYear}–${season.endYear}`;
     const tier = TIER_NAMES[product.tier] ?? { zh: '', en: product.tier };
     // A town project may already hold the plain code; then the county project takes a suffix.
-    const taken = await ctx.db.select({ code: projects.code }).from(projects).where(eq(projects.code, `${product.code}-${season.startYear}`));
+    const taken = await ctx.db
+      .select({ code: projects.code })
+      .from(projects)
+      .where(eq(projects.code, `${product.code}-${season.startYear}`));
     const code = taken.length ? `${product.code}-${season.startYear}-county` : `${product.code}-${season.startYear}`;
     const { project } = await createProject({
       ctx,

@@ -14,7 +14,11 @@ export async function getProgress({ ctx, id }: { ctx: Ctx; id: string }): Promis
   parseInput(IdParams, { id });
   // The project and its rollups in one prepared round trip: dashboards read this all day.
   const [found] = await execPrepared<{
-    id: string; target_parcels: number; starts_on: string; ends_on: string; town_code: string | null;
+    id: string;
+    target_parcels: number;
+    starts_on: string;
+    ends_on: string;
+    town_code: string | null;
     rollups: { dim: string; key: string; confirmed: number; provisional: number }[] | string | null;
   }>(
     ctx.db,

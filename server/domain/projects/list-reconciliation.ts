@@ -17,7 +17,12 @@ export async function listReconciliation({ ctx, query }: { ctx: Ctx; query: unkn
   const { projectId } = parseInput(ReconciliationQuery, query);
   const project = await getProject({ ctx, id: projectId });
   const rows = rowsOf<{
-    business_date: string; town_code: string; carrier_code: string; product_code: string; logged: number; reported: number;
+    business_date: string;
+    town_code: string;
+    carrier_code: string;
+    product_code: string;
+    logged: number;
+    reported: number;
   }>(
     await ctx.db.execute(sql`
       SELECT business_date::text AS business_date, town_code, carrier_code, product_code,

@@ -99,7 +99,10 @@ function describeCause(error: unknown): string {
   // drizzle's wrapper says only "Failed query: …"; the driver's error underneath says why.
   while (e && typeof e === 'object' && (e as { cause?: unknown }).cause) e = (e as { cause?: unknown }).cause;
   const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
-  return [code, message].filter((x) => typeof x === 'string').join(': ').slice(0, 200);
+  return [code, message]
+    .filter((x) => typeof x === 'string')
+    .join(': ')
+    .slice(0, 200);
 }
 
 export default fp(

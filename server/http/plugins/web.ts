@@ -47,7 +47,11 @@ export default fp(
 
       const raw = request.raw as WebRequest;
       raw.headers[PROTOCOL_HEADER] = request.protocol;
-      if (!path.startsWith(ASSET_PREFIX)) raw.guoyun = { me: await sessionOf(request.ctx, request.cookies[SESSION_COOKIE], request.ip, opts.sessionIdleMinutes), now: request.ctx.clock().toISOString() };
+      if (!path.startsWith(ASSET_PREFIX))
+        raw.guoyun = {
+          me: await sessionOf(request.ctx, request.cookies[SESSION_COOKIE], request.ip, opts.sessionIdleMinutes),
+          now: request.ctx.clock().toISOString(),
+        };
       reply.hijack();
       // Pages carry SvelteKit's own Content-Security-Policy (with a nonce for its inline script).
       reply.raw.removeHeader('content-security-policy');

@@ -19,7 +19,8 @@ export function pdfDisposition(p: PdfName): string {
   const serial = `${p.year}-${String(p.number).padStart(3, '0')}`;
   const ascii = `guoyun-briefing-${serial}${p.preview ? '-preview' : ''}.pdf`;
   const title = p.title.replace(/[\\/:*?"<>|]/g, '_');
-  const full = p.language === 'zh' ? `${title}${p.year}年第${p.number}期${p.preview ? '（预览）' : ''}.pdf` : `${title} ${serial}${p.preview ? ' (preview)' : ''}.pdf`;
+  const full =
+    p.language === 'zh' ? `${title}${p.year}年第${p.number}期${p.preview ? '（预览）' : ''}.pdf` : `${title} ${serial}${p.preview ? ' (preview)' : ''}.pdf`;
   const encoded = encodeURIComponent(full).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `inline; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
@@ -46,13 +47,19 @@ export const briefingRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const { created, briefing } = await issueBriefing({ ctx: req.ctx, input: req.body });
-      return reply.code(created ? 201 : 200).header('location', `/api/v1/briefings/${briefing.id}.pdf`).send(briefing);
+      return reply
+        .code(created ? 201 : 200)
+        .header('location', `/api/v1/briefings/${briefing.id}.pdf`)
+        .send(briefing);
     },
   );
 
   app.get(
     '/briefings',
-    { config: { permission: 'briefing.read' }, schema: { tags, summary: 'Issued briefings, newest first', querystring: BriefingListQuery, response: { 200: BriefingList, ...errors } } },
+    {
+      config: { permission: 'briefing.read' },
+      schema: { tags, summary: 'Issued briefings, newest first', querystring: BriefingListQuery, response: { 200: BriefingList, ...errors } },
+    },
     (req) => listBriefings({ ctx: req.ctx, query: req.query }),
   );
 

@@ -2,12 +2,23 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  CARRIER_IMPORT_MEDIA_TYPES, CarrierImportQuery, CarrierImportRejected, CarrierImportResult, CarrierTemplateQuery, CarrierVolumeDay, CarrierVolumeDayQuery,
+  CARRIER_IMPORT_MEDIA_TYPES,
+  CarrierImportQuery,
+  CarrierImportRejected,
+  CarrierImportResult,
+  CarrierTemplateQuery,
+  CarrierVolumeDay,
+  CarrierVolumeDayQuery,
   type CarrierImportResult as CarrierImportResultType,
 } from '../../contracts/carrier-import.ts';
 import { ErrorBody } from '../../contracts/common.ts';
 import {
-  CarrierVolumeBatchInput, CarrierVolumeBatchResult, CarrierVolumeBody, CarrierVolumeHistory, CarrierVolumeParams, CarrierVolumeView,
+  CarrierVolumeBatchInput,
+  CarrierVolumeBatchResult,
+  CarrierVolumeBody,
+  CarrierVolumeHistory,
+  CarrierVolumeParams,
+  CarrierVolumeView,
 } from '../../contracts/ledger.ts';
 import { carrierVolumeHistory } from '../../domain/carriers/carrier-volume-history.ts';
 import { carrierVolumeTemplate } from '../../domain/carriers/carrier-volume-template.ts';
@@ -21,7 +32,7 @@ const IMPORT_DESCRIPTION =
   'Send the file as the body: `Content-Type: text/csv` (UTF-8, or GB18030 as saved by Excel) or ' +
   `\`${CARRIER_IMPORT_MEDIA_TYPES.xlsx}\` (the first worksheet), a header row first; or as JSON ` +
   '`{ format: "csv" | "xlsx", content, dryRun }` (xlsx content in base64). Columns: 日期 (date), 乡镇 (town: name or code), ' +
-  '产品 (product: name or code), 件数 (parcels: the day\'s cumulative figure), and 承运商 (carrier: name or code; required for ' +
+  "产品 (product: name or code), 件数 (parcels: the day's cumulative figure), and 承运商 (carrier: name or code; required for " +
   "administrators, and a carrier account's file may name only its own). A row whose 件数 is blank is skipped. " +
   '`?dryRun=true` answers the preview (each row: new / changed / unchanged / skipped / invalid against the figure on record, ' +
   'with its errors) and writes nothing. Otherwise all rows are written, in one transaction, or none: any bad row answers 400 ' +
@@ -45,7 +56,8 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['carrier volumes'];
   app.get(
     '/carrier-volumes',
-    { config: { permission: 'carrierCell.read' },
+    {
+      config: { permission: 'carrierCell.read' },
       schema: {
         tags,
         summary: "A day's figures, cell by cell: each carrier's latest report and the cooperatives' pickups",
@@ -58,13 +70,18 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/carrier-volumes/template.csv',
-    { config: { permission: 'carrierCell.report' },
+    {
+      config: { permission: 'carrierCell.report' },
       schema: {
         tags,
         summary: 'A CSV to fill in and import: every town and product for the day, the figures blank',
         querystring: CarrierTemplateQuery,
         produces: ['text/csv', 'application/json'],
-        response: { 200: z.string().meta({ description: 'the CSV (text/csv, UTF-8 with a byte-order mark); errors are JSON' }), 400: ErrorBody, 403: ErrorBody },
+        response: {
+          200: z.string().meta({ description: 'the CSV (text/csv, UTF-8 with a byte-order mark); errors are JSON' }),
+          400: ErrorBody,
+          403: ErrorBody,
+        },
       },
     },
     async (req, reply) => {
@@ -78,13 +95,16 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   // In a scope of its own: only this route takes a file as the body; everything else stays JSON only.
   const fileRoutes: FastifyPluginAsyncZod = async (files) => {
-    files.addContentTypeParser(CARRIER_IMPORT_MEDIA_TYPES.csv, { parseAs: 'buffer' }, (_req, body, done) => done(null, { format: 'csv', content: decodeCsv(body as Buffer) }));
+    files.addContentTypeParser(CARRIER_IMPORT_MEDIA_TYPES.csv, { parseAs: 'buffer' }, (_req, body, done) =>
+      done(null, { format: 'csv', content: decodeCsv(body as Buffer) }),
+    );
     files.addContentTypeParser(CARRIER_IMPORT_MEDIA_TYPES.xlsx, { parseAs: 'buffer' }, (_req, body, done) =>
       done(null, { format: 'xlsx', content: (body as Buffer).toString('base64') }),
     );
     files.post(
       '/carrier-volumes/import',
-      { config: { permission: 'carrierCell.report' },
+      {
+        config: { permission: 'carrierCell.report' },
         schema: {
           tags,
           summary: "Import a carrier's figures from CSV or Excel (all rows or none), or preview them",
@@ -106,7 +126,8 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
   const path = '/carrier-volumes/:carrierCode/:townCode/:productCode/:date';
   app.put(
     path,
-    { config: { permission: 'carrierCell.report' },
+    {
+      config: { permission: 'carrierCell.report' },
       schema: {
         tags,
         summary: "Set a carrier's cumulative figure for one business day",
@@ -134,7 +155,15 @@ export const carrierVolumeRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/carrier-volumes/batch',
-    { config: { permission: 'carrierCell.report' }, schema: { tags, summary: 'Up to 5,000 carrier figures, each judged on its own', body: CarrierVolumeBatchInput, response: { 200: CarrierVolumeBatchResult, 400: ErrorBody } } },
+    {
+      config: { permission: 'carrierCell.report' },
+      schema: {
+        tags,
+        summary: 'Up to 5,000 carrier figures, each judged on its own',
+        body: CarrierVolumeBatchInput,
+        response: { 200: CarrierVolumeBatchResult, 400: ErrorBody },
+      },
+    },
     (req) => reportCarrierVolumeBatch({ ctx: req.ctx, input: req.body }),
   );
 };

@@ -31,13 +31,18 @@ export const healthRoutes: FastifyPluginAsyncZod<{ version: string; handle: DbHa
       } else {
         let timer: NodeJS.Timeout | undefined;
         ok = await Promise.race([
-          db.execute(sql`select 1`).then(() => true, () => false),
+          db.execute(sql`select 1`).then(
+            () => true,
+            () => false,
+          ),
           new Promise<boolean>((r) => (timer = setTimeout(() => r(false), DATABASE_PROBE_MS))),
         ]);
         clearTimeout(timer);
       }
       if (!ok) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database: databaseKind, version: opts.version, now: request.ctx.clock().toISOString() });
+      return reply
+        .code(ok ? 200 : 503)
+        .send({ status: ok ? 'ok' : 'degraded', database: databaseKind, version: opts.version, now: request.ctx.clock().toISOString() });
     },
   );
 };

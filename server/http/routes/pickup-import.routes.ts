@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBody } from '../../contracts/common.ts';
 import {
-  MAX_PICKUP_IMPORT_BYTES, MAX_PICKUP_IMPORT_ERRORS, PICKUP_IMPORT_COLUMNS, PICKUP_IMPORT_MEDIA_TYPE, PickupImportRejected, PickupImportResult,
+  MAX_PICKUP_IMPORT_BYTES,
+  MAX_PICKUP_IMPORT_ERRORS,
+  PICKUP_IMPORT_COLUMNS,
+  PICKUP_IMPORT_MEDIA_TYPE,
+  PickupImportRejected,
+  PickupImportResult,
 } from '../../contracts/pickup-import.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { importPickups, PickupImportRejection } from '../../domain/ledger/import-pickups.ts';
@@ -22,7 +27,8 @@ export const pickupImportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addContentTypeParser(PICKUP_IMPORT_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_PICKUP_IMPORT_BYTES }, (_req, body, done) => done(null, body));
   app.post(
     '/pickups/import',
-    { config: { permission: 'pickup.create' },
+    {
+      config: { permission: 'pickup.create' },
       bodyLimit: MAX_PICKUP_IMPORT_BYTES,
       schema: {
         tags: ['ledger'],

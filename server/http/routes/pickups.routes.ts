@@ -11,7 +11,8 @@ export const pickupRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['ledger'];
   app.get(
     '/pickups',
-    { config: { permission: 'pickup.read' },
+    {
+      config: { permission: 'pickup.read' },
       schema: {
         tags,
         summary: 'List pickups (a cooperative sees its own, a carrier those handed to it)',
@@ -24,7 +25,8 @@ export const pickupRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/pickups',
-    { config: { permission: 'pickup.create' },
+    {
+      config: { permission: 'pickup.create' },
       schema: {
         tags,
         summary: 'Record a farm-gate pickup (揽收)',
@@ -40,7 +42,15 @@ export const pickupRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/pickups/batch',
-    { config: { permission: 'pickup.create' }, schema: { tags, summary: 'Record up to 1,000 pickups, each judged on its own', body: PickupBatchInput, response: { 200: PickupBatchResult, 400: ErrorBody } } },
+    {
+      config: { permission: 'pickup.create' },
+      schema: {
+        tags,
+        summary: 'Record up to 1,000 pickups, each judged on its own',
+        body: PickupBatchInput,
+        response: { 200: PickupBatchResult, 400: ErrorBody },
+      },
+    },
     (req) => recordPickupBatch({ ctx: req.ctx, input: req.body }),
   );
   app.get('/pickups/:id', { config: { permission: 'pickup.read' }, schema: { tags, params: IdParams, response: { 200: PickupView, 404: ErrorBody } } }, (req) =>
@@ -48,7 +58,8 @@ export const pickupRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/pickups/:id/void',
-    { config: { permission: 'pickup.void' },
+    {
+      config: { permission: 'pickup.void' },
       schema: {
         tags,
         summary: 'Void a pickup (appends a reversal with reason and author)',

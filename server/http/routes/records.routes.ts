@@ -2,7 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBody, IdParams } from '../../contracts/common.ts';
 import { VoidInput } from '../../contracts/ledger.ts';
 import {
-  PackagingRunListQuery, PackagingRunPage, PackagingRunVoidResult, StorageMovementListQuery, StorageMovementPage, StorageMovementVoidResult,
+  PackagingRunListQuery,
+  PackagingRunPage,
+  PackagingRunVoidResult,
+  StorageMovementListQuery,
+  StorageMovementPage,
+  StorageMovementVoidResult,
 } from '../../contracts/records.ts';
 import { listPackagingRuns } from '../../domain/ledger/list-packaging-runs.ts';
 import { listStorageMovements } from '../../domain/ledger/list-storage-movements.ts';
@@ -14,16 +19,25 @@ import { voidStorageMovement } from '../../domain/ledger/void-storage-movement.t
 
 export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['ledger'];
-  const paging = 'Newest first. Pass the answer\'s `nextCursor` as `cursor` for the next page.';
+  const paging = "Newest first. Pass the answer's `nextCursor` as `cursor` for the next page.";
   app.get(
     '/packaging-runs',
-    { config: { permission: 'packagingRun.read' },
-      schema: { tags, summary: 'List packaging runs (a cooperative sees its own)', description: paging, querystring: PackagingRunListQuery, response: { 200: PackagingRunPage, 400: ErrorBody } } },
+    {
+      config: { permission: 'packagingRun.read' },
+      schema: {
+        tags,
+        summary: 'List packaging runs (a cooperative sees its own)',
+        description: paging,
+        querystring: PackagingRunListQuery,
+        response: { 200: PackagingRunPage, 400: ErrorBody },
+      },
+    },
     (req) => listPackagingRuns({ ctx: req.ctx, query: req.query }),
   );
   app.post(
     '/packaging-runs/:id/void',
-    { config: { permission: 'packagingRun.void' },
+    {
+      config: { permission: 'packagingRun.void' },
       schema: {
         tags,
         summary: 'Void a packaging run (appends a reversal with reason and author)',
@@ -37,13 +51,22 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/storage-movements',
-    { config: { permission: 'storageMovement.read' },
-      schema: { tags, summary: 'List storage movements (a cooperative sees those in facilities it runs)', description: paging, querystring: StorageMovementListQuery, response: { 200: StorageMovementPage, 400: ErrorBody } } },
+    {
+      config: { permission: 'storageMovement.read' },
+      schema: {
+        tags,
+        summary: 'List storage movements (a cooperative sees those in facilities it runs)',
+        description: paging,
+        querystring: StorageMovementListQuery,
+        response: { 200: StorageMovementPage, 400: ErrorBody },
+      },
+    },
     (req) => listStorageMovements({ ctx: req.ctx, query: req.query }),
   );
   app.post(
     '/storage-movements/:id/void',
-    { config: { permission: 'storageMovement.void' },
+    {
+      config: { permission: 'storageMovement.void' },
       schema: {
         tags,
         summary: 'Void a storage movement (appends a reversal; the stock is corrected in the same transaction)',

@@ -10,7 +10,10 @@ export const storageRoutes: FastifyPluginAsyncZod = async (app) => {
   const errors = { 400: ErrorBody, 409: ErrorBody };
   app.post(
     '/packaging-runs',
-    { config: { permission: 'packagingRun.create' }, schema: { tags, summary: 'Record a packaging run', body: PackagingRunInput, response: { 200: PackagingRunView, 201: PackagingRunView, ...errors } } },
+    {
+      config: { permission: 'packagingRun.create' },
+      schema: { tags, summary: 'Record a packaging run', body: PackagingRunInput, response: { 200: PackagingRunView, 201: PackagingRunView, ...errors } },
+    },
     async (req, reply) => {
       const { created, run } = await recordPackagingRun({ ctx: req.ctx, input: req.body });
       return reply.code(created ? 201 : 200).send(run);
@@ -18,7 +21,8 @@ export const storageRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/storage-movements',
-    { config: { permission: 'storageMovement.create' },
+    {
+      config: { permission: 'storageMovement.create' },
       schema: {
         tags,
         summary: 'Record fruit moving into or out of storage',
@@ -32,5 +36,7 @@ export const storageRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(created ? 201 : 200).send(movement);
     },
   );
-  app.get('/stock', { config: { permission: 'stock.read' }, schema: { tags, summary: 'Stock by facility and product', response: { 200: StockList } } }, (req) => listStock({ ctx: req.ctx }));
+  app.get('/stock', { config: { permission: 'stock.read' }, schema: { tags, summary: 'Stock by facility and product', response: { 200: StockList } } }, (req) =>
+    listStock({ ctx: req.ctx }),
+  );
 };

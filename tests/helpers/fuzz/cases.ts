@@ -42,9 +42,25 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const JSON_TYPE = 'application/json';
 /** Content types no route accepts (the app parses JSON only). */
-const FOREIGN_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=----fuzz', 'application/xml', 'application/octet-stream', 'text/csv', 'image/png'];
+const FOREIGN_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=----fuzz',
+  'application/xml',
+  'application/octet-stream',
+  'text/csv',
+  'image/png',
+];
 /** Spellings of JSON a client might send; whether each is accepted is up to the server. */
-const ODD_JSON_TYPES = ['application/json; charset=utf-8', 'application/json;charset=UTF-8', 'APPLICATION/JSON', 'application/json; charset=latin1', 'application/vnd.api+json', 'application/json-patch+json', 'application/merge-patch+json'];
+const ODD_JSON_TYPES = [
+  'application/json; charset=utf-8',
+  'application/json;charset=UTF-8',
+  'APPLICATION/JSON',
+  'application/json; charset=latin1',
+  'application/vnd.api+json',
+  'application/json-patch+json',
+  'application/merge-patch+json',
+];
 
 type Built = { kind: string; payload?: string | Buffer; contentType?: string | null; refusal: string | null };
 type Query = [string, string | string[]][];
@@ -86,7 +102,11 @@ function validPathArbs(route: FuzzRoute, env: FuzzEnv): Record<string, fc.Arbitr
 function validQueryArb(route: FuzzRoute, env: FuzzEnv): fc.Arbitrary<Query> {
   if (route.query.length === 0) return fc.constant([]);
   return fc
-    .tuple(...route.query.map((p) => fc.tuple(fc.constant(p.name), p.required ? fc.constant(true) : fc.boolean(), validArb(p.schema, env.hints, p.name).map(toParamString))))
+    .tuple(
+      ...route.query.map((p) =>
+        fc.tuple(fc.constant(p.name), p.required ? fc.constant(true) : fc.boolean(), validArb(p.schema, env.hints, p.name).map(toParamString)),
+      ),
+    )
     .map((entries) => entries.filter(([, keep]) => keep).map(([name, , value]) => [name, value] as [string, string]));
 }
 
@@ -201,17 +221,35 @@ function mutationArb(shape: JsonSchema, schema: JsonSchema, valid: unknown): fc.
       case 'drop':
         return fc.constant(jsonBody(`${where(slot.path)} removed`, schema, setAt(valid, slot.path, undefined)));
       case 'extra':
-        return fc.tuple(fc.constantFrom(...EXTRA_KEYS), fc.constantFrom(...EXTRA_VALUES)).map(([key, value]) =>
-          jsonBody(`${where(slot.path)} + key ${describeValue(key, 30)}`, schema, setAt(valid, slot.path, new JsonEntries([...entriesOf(getAt(valid, slot.path)), [key, value]]))),
-        );
+        return fc
+          .tuple(fc.constantFrom(...EXTRA_KEYS), fc.constantFrom(...EXTRA_VALUES))
+          .map(([key, value]) =>
+            jsonBody(
+              `${where(slot.path)} + key ${describeValue(key, 30)}`,
+              schema,
+              setAt(valid, slot.path, new JsonEntries([...entriesOf(getAt(valid, slot.path)), [key, value]])),
+            ),
+          );
       case 'dup':
         return fc.tuple(fc.constantFrom(...badValues(slot.schema)), fc.boolean()).map(([c, badLast]) => {
           const entries = entriesOf(getAt(valid, slot.path));
           const good = entries.find(([k]) => k === slot.key)![1];
           const rest = entries.filter(([k]) => k !== slot.key);
-          const pair: [string, unknown][] = badLast ? [[slot.key, good], [slot.key, c.value]] : [[slot.key, c.value], [slot.key, good]];
+          const pair: [string, unknown][] = badLast
+            ? [
+                [slot.key, good],
+                [slot.key, c.value],
+              ]
+            : [
+                [slot.key, c.value],
+                [slot.key, good],
+              ];
           const obj = new JsonEntries([...rest, ...pair]);
-          return jsonBody(`duplicate key ${where([...slot.path, slot.key])} (${badLast ? 'last' : 'first'} ← ${c.label})`, schema, setAt(valid, slot.path, obj));
+          return jsonBody(
+            `duplicate key ${where([...slot.path, slot.key])} (${badLast ? 'last' : 'first'} ← ${c.label})`,
+            schema,
+            setAt(valid, slot.path, obj),
+          );
         });
     }
   });
@@ -240,11 +278,18 @@ const GARBAGE = [
 function structuralArb(route: FuzzRoute, validBody: fc.Arbitrary<unknown>): fc.Arbitrary<Built> {
   const schema = route.body!.schema;
   const required = route.body!.required;
-  const parse = (kind: string, refusal: string | null, payload?: string | Buffer, contentType: string | null = JSON_TYPE): Built => ({ kind, payload, contentType, refusal });
+  const parse = (kind: string, refusal: string | null, payload?: string | Buffer, contentType: string | null = JSON_TYPE): Built => ({
+    kind,
+    payload,
+    contentType,
+    refusal,
+  });
   return fc.oneof(
     validBody.chain((v) => {
       const text = toJsonText(v);
-      return fc.integer({ min: 1, max: Math.max(1, text.length - 1) }).map((cut) => parse(`truncated at ${cut}/${text.length}`, 'invalid JSON', text.slice(0, cut)));
+      return fc
+        .integer({ min: 1, max: Math.max(1, text.length - 1) })
+        .map((cut) => parse(`truncated at ${cut}/${text.length}`, 'invalid JSON', text.slice(0, cut)));
     }),
     fc.constantFrom(...GARBAGE).map((g) => parse(`invalid JSON ${JSON.stringify(g).slice(0, 30)}`, 'invalid JSON', g)),
     fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => parse('random bytes', null, Buffer.from(bytes))),
@@ -253,16 +298,14 @@ function structuralArb(route: FuzzRoute, validBody: fc.Arbitrary<unknown>): fc.A
     fc.constant(parse('empty body declared as JSON', 'empty JSON body', '')),
     fc.constant(parse('no body at all', required ? 'the body is required' : null, undefined, null)),
     fc.constant(parse('over the body limit', 'body too large', JSON.stringify({ padding: OVER_BODY_LIMIT }))),
-    validBody.chain((v) =>
-      fc.constantFrom(...FOREIGN_TYPES).map((type) => parse(`valid body as ${type}`, `content type ${type}`, toJsonText(v), type)),
-    ),
+    validBody.chain((v) => fc.constantFrom(...FOREIGN_TYPES).map((type) => parse(`valid body as ${type}`, `content type ${type}`, toJsonText(v), type))),
     validBody.chain((v) => fc.constantFrom(...ODD_JSON_TYPES).map((type) => parse(`valid body as ${type}`, null, toJsonText(v), type))),
     validBody.map((v) => parse('valid body without a content type', null, toJsonText(v), null)),
     validBody.map((v) => parse('valid body after a byte-order mark', null, `\ufeff${toJsonText(v)}`)),
     validBody.map((v) => ({ ...jsonBody('body wrapped in an array', schema, [v]) })),
-    fc.constantFrom(...PROTO_KEYS).map((key) =>
-      jsonBody(`body with only ${key}`, schema, new JsonEntries([[key, { prototype: { polluted: true }, polluted: true }]])),
-    ),
+    fc
+      .constantFrom(...PROTO_KEYS)
+      .map((key) => jsonBody(`body with only ${key}`, schema, new JsonEntries([[key, { prototype: { polluted: true }, polluted: true }]]))),
   );
 }
 
@@ -285,7 +328,10 @@ export function caseArb(route: FuzzRoute, access: Access, env: FuzzEnv): fc.Arbi
   ];
   if (validBody) {
     strategies.push(
-      { weight: 6, arbitrary: validBody.chain((v) => mutationArb(shape!, route.body!.schema, v)).map((body) => ({ kind: `body: ${body.kind}`, body, refusal: null })) },
+      {
+        weight: 6,
+        arbitrary: validBody.chain((v) => mutationArb(shape!, route.body!.schema, v)).map((body) => ({ kind: `body: ${body.kind}`, body, refusal: null })),
+      },
       { weight: 3, arbitrary: structuralArb(route, validBody).map((body) => ({ kind: `body: ${body.kind}`, body, refusal: null })) },
     );
   }
@@ -294,14 +340,40 @@ export function caseArb(route: FuzzRoute, access: Access, env: FuzzEnv): fc.Arbi
   if (uploads) {
     strategies.push({
       weight: 2,
-      arbitrary: uploads.map((u) => ({ kind: `upload: ${u.kind}`, body: { kind: u.kind, payload: u.payload, contentType: u.contentType, refusal: u.refusal }, refusal: u.refusal })),
+      arbitrary: uploads.map((u) => ({
+        kind: `upload: ${u.kind}`,
+        body: { kind: u.kind, payload: u.payload, contentType: u.contentType, refusal: u.refusal },
+        refusal: u.refusal,
+      })),
     });
   }
   if (route.pathParams.length) {
     const bad = fc.constantFrom(...route.pathParams).chain((p) =>
       fc.oneof(
         fc.constantFrom(...badParamStrings(p.schema)).map((c) => ({ kind: `path ${p.name} ← ${c.label}`, raw: { [p.name]: encodeLoosely(c.value) } })),
-        fc.constantFrom('..', '.', '../..', '..%2F..%2Fusers', '%2e%2e', '%2F', 'a%2Fb', '%', '%zz', '%E0%A4%A', '%00', '%C0%AE', '%FF', '%ud800', '\u00e9', '合作社', ' ', '+', '%20', 'x'.repeat(201))
+        fc
+          .constantFrom(
+            '..',
+            '.',
+            '../..',
+            '..%2F..%2Fusers',
+            '%2e%2e',
+            '%2F',
+            'a%2Fb',
+            '%',
+            '%zz',
+            '%E0%A4%A',
+            '%00',
+            '%C0%AE',
+            '%FF',
+            '%ud800',
+            '\u00e9',
+            '合作社',
+            ' ',
+            '+',
+            '%20',
+            'x'.repeat(201),
+          )
           .map((s) => ({ kind: `path ${p.name} ← raw ${describeValue(s, 30)}`, raw: { [p.name]: s } })),
       ),
     );
@@ -311,13 +383,15 @@ export function caseArb(route: FuzzRoute, access: Access, env: FuzzEnv): fc.Arbi
     });
   }
   const badQuery: fc.Arbitrary<Query>[] = [
-    fc.tuple(fc.constantFrom('unknown', 'limit', '__proto__', 'constructor', 'town', '$where', 'a[b]', 'x'.repeat(300)), fc.constantFrom(...HOSTILE_STRINGS)).map(([k, h]) => [[k, h.value]]),
+    fc
+      .tuple(fc.constantFrom('unknown', 'limit', '__proto__', 'constructor', 'town', '$where', 'a[b]', 'x'.repeat(300)), fc.constantFrom(...HOSTILE_STRINGS))
+      .map(([k, h]) => [[k, h.value]]),
   ];
   if (route.query.length) {
     badQuery.push(
-      fc.tuple(fc.constantFrom(...route.query), fc.integer({ min: 0, max: 1000 })).chain(([p, n]) =>
-        fc.constantFrom(...badParamStrings(p.schema)).map((c): Query => [[p.name, n % 5 === 0 ? [c.value, c.value] : c.value]]),
-      ),
+      fc
+        .tuple(fc.constantFrom(...route.query), fc.integer({ min: 0, max: 1000 }))
+        .chain(([p, n]) => fc.constantFrom(...badParamStrings(p.schema)).map((c): Query => [[p.name, n % 5 === 0 ? [c.value, c.value] : c.value]])),
     );
   }
   strategies.push({
@@ -332,7 +406,9 @@ export function caseArb(route: FuzzRoute, access: Access, env: FuzzEnv): fc.Arbi
   strategies.push({
     weight: 1,
     arbitrary: fc.constantFrom(...otherMethods).map((method) => ({
-      kind: `method ${method}`, method, refusal: method === 'HEAD' ? null : `no ${method} route`,
+      kind: `method ${method}`,
+      method,
+      refusal: method === 'HEAD' ? null : `no ${method} route`,
     })),
   });
   strategies.push({
@@ -379,6 +455,6 @@ export function caseArb(route: FuzzRoute, access: Access, env: FuzzEnv): fc.Arbi
 export const describeCase = (c: FuzzCase) =>
   `${c.method} ${c.url.length > 200 ? `${c.url.slice(0, 200)}…(${c.url.length} chars)` : c.url} as ${c.principal} [${c.kind}]` +
   (c.payload !== undefined ? ` body ${typeof c.payload === 'string' ? describeValue(c.payload, 300) : `<${c.payload.length} bytes>`}` : '') +
-  (Object.keys(c.headers).length ? ` headers ${describeValue(Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, v.length > 40 ? `${v.slice(0, 40)}…` : v])), 200)}` : '');
-
-
+  (Object.keys(c.headers).length
+    ? ` headers ${describeValue(Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, v.length > 40 ? `${v.slice(0, 40)}…` : v])), 200)}`
+    : '');

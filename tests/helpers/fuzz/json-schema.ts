@@ -86,9 +86,12 @@ export function violation(s: JsonSchema, value: unknown, at = ''): string | null
   const types = typesOf(s).filter((x) => x !== 'null');
   const kind = Array.isArray(value) ? 'array' : typeof value;
   const fits = (type: string) =>
-    type === 'integer' ? typeof value === 'number' && Number.isSafeInteger(value)
-      : type === 'number' ? typeof value === 'number' && Number.isFinite(value)
-        : type === 'object' ? kind === 'object'
+    type === 'integer'
+      ? typeof value === 'number' && Number.isSafeInteger(value)
+      : type === 'number'
+        ? typeof value === 'number' && Number.isFinite(value)
+        : type === 'object'
+          ? kind === 'object'
           : kind === type;
   const type = types.find(fits);
   if (!type) return `${where}: not ${types.join('|')}`;
@@ -113,10 +116,11 @@ export function violation(s: JsonSchema, value: unknown, at = ''): string | null
     const arr = value as unknown[];
     if (s.maxItems !== undefined && arr.length > s.maxItems) return `${where}: more than ${s.maxItems} items`;
     if (s.minItems !== undefined && arr.length < s.minItems) return `${where}: fewer than ${s.minItems} items`;
-    if (s.items) for (let i = 0; i < arr.length; i++) {
-      const v = violation(s.items, arr[i], `${at}.${i}`);
-      if (v) return v;
-    }
+    if (s.items)
+      for (let i = 0; i < arr.length; i++) {
+        const v = violation(s.items, arr[i], `${at}.${i}`);
+        if (v) return v;
+      }
     return null;
   }
   if (type === 'object') {
@@ -161,14 +165,12 @@ const DAY = 86_400_000;
 const FROM = Date.UTC(2019, 0, 1);
 const TO = Date.UTC(2030, 11, 31);
 export const isoDate = fc.integer({ min: FROM / DAY, max: TO / DAY }).map((d) => new Date(d * DAY).toISOString().slice(0, 10));
-export const isoInstant = fc
-  .tuple(fc.integer({ min: FROM, max: TO }), fc.constantFrom('Z', '+08:00', '-05:30'))
-  .map(([ms, zone]) => {
-    const iso = new Date(ms).toISOString();
-    if (zone === 'Z') return iso;
-    const offsetMs = (zone === '+08:00' ? 8 * 60 : -(5 * 60 + 30)) * 60_000;
-    return `${new Date(ms + offsetMs).toISOString().slice(0, 23)}${zone}`;
-  });
+export const isoInstant = fc.tuple(fc.integer({ min: FROM, max: TO }), fc.constantFrom('Z', '+08:00', '-05:30')).map(([ms, zone]) => {
+  const iso = new Date(ms).toISOString();
+  if (zone === 'Z') return iso;
+  const offsetMs = (zone === '+08:00' ? 8 * 60 : -(5 * 60 + 30)) * 60_000;
+  return `${new Date(ms + offsetMs).toISOString().slice(0, 23)}${zone}`;
+});
 const PHRASES = ['燕崖镇', '红富士', '沂源苹果', '5kg 礼盒', '张三 13800000000', 'Yiyuan apples', '村供销超市', '冷库一号', '录入错误', '无'];
 
 function freeText(s: JsonSchema): fc.Arbitrary<string> {
@@ -226,10 +228,7 @@ export function validArb(s: JsonSchema, hints: Hints = {}, name?: string): fc.Ar
       const props = s.properties ?? {};
       const required = (s.required ?? []).filter((k) => props[k]);
       if (Object.keys(props).length === 0) return fc.constant({});
-      return fc.record(
-        Object.fromEntries(Object.entries(props).map(([k, v]) => [k, validArb(v, hints, k)])),
-        { requiredKeys: required },
-      );
+      return fc.record(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, validArb(v, hints, k)])), { requiredKeys: required });
     }
     default:
       return fc.jsonValue({ maxDepth: 2 });
@@ -292,7 +291,10 @@ export function badParamStrings(s: JsonSchema): { label: string; value: string }
   const out: { label: string; value: string }[] = HOSTILE_STRINGS.map((h) => ({ label: h.label, value: h.value }));
   out.push(...farDates(s));
   out.push(
-    ...['-1', '0', '1e308', '-1e308', 'NaN', 'Infinity', '1.5', '0x10', '１０', '9007199254740993', '1e-400', ' '].map((v) => ({ label: `number-ish ${JSON.stringify(v)}`, value: v })),
+    ...['-1', '0', '1e308', '-1e308', 'NaN', 'Infinity', '1.5', '0x10', '１０', '9007199254740993', '1e-400', ' '].map((v) => ({
+      label: `number-ish ${JSON.stringify(v)}`,
+      value: v,
+    })),
     { label: 'overlong (10k)', value: LONG_STRING },
   );
   if (s.maxLength !== undefined) out.push({ label: `maxLength + 1`, value: 'x'.repeat(s.maxLength + 1) });

@@ -21,8 +21,7 @@ export function toJsonText(value: unknown): string {
   if (value instanceof RawJson) return value.text;
   if (value instanceof JsonEntries) return `{${value.entries.map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`).join(',')}}`;
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : toJsonText(v))).join(',')}]`;
-  if (value !== null && typeof value === 'object')
-    return toJsonText(new JsonEntries(Object.entries(value).filter(([, v]) => v !== undefined)));
+  if (value !== null && typeof value === 'object') return toJsonText(new JsonEntries(Object.entries(value).filter(([, v]) => v !== undefined)));
   // Strings: JSON.stringify escapes lone surrogates as \udxxx, so they travel as the escape.
   return JSON.stringify(value) ?? 'null';
 }
@@ -35,7 +34,10 @@ export function describeValue(value: unknown, max = 160): string {
       : value instanceof JsonEntries
         ? `{${value.entries.map(([k, v]) => `${JSON.stringify(k)}:${describeValue(v, 40)}`).join(',')}}`
         : Array.isArray(value) && value.length > 8
-          ? `[${value.slice(0, 3).map((v) => describeValue(v, 40)).join(',')},…(${value.length} items)]`
+          ? `[${value
+              .slice(0, 3)
+              .map((v) => describeValue(v, 40))
+              .join(',')},…(${value.length} items)]`
           : typeof value === 'string' && value.length > 60
             ? `${JSON.stringify(value.slice(0, 30))}…(${value.length} chars)`
             : safeStringify(value);

@@ -6,10 +6,26 @@ import type { Ctx } from '../../../server/domain/context.ts';
 // projects, accounts and the network. Not the audit trail, login failures or sessions, which a
 // refusal may rightly add to; nor a token's last-use stamp, which authenticating updates.
 export const WATCHED_TABLES = [
-  'pickups', 'pickup_reversals', 'packaging_runs', 'storage_movements', 'carrier_volume_revisions',
-  'volume_cells', 'project_rollups', 'storage_stock',
-  'cooperatives', 'storage_facilities', 'projects', 'users', 'api_tokens', 'briefings',
-  'villages', 'village_versions', 'service_points', 'service_point_villages', 'service_point_versions', 'coverage_targets',
+  'pickups',
+  'pickup_reversals',
+  'packaging_runs',
+  'storage_movements',
+  'carrier_volume_revisions',
+  'volume_cells',
+  'project_rollups',
+  'storage_stock',
+  'cooperatives',
+  'storage_facilities',
+  'projects',
+  'users',
+  'api_tokens',
+  'briefings',
+  'villages',
+  'village_versions',
+  'service_points',
+  'service_point_villages',
+  'service_point_versions',
+  'coverage_targets',
 ] as const;
 const BOOKKEEPING: Partial<Record<(typeof WATCHED_TABLES)[number], string[]>> = { api_tokens: ['last_used_at', 'last_used_ip'] };
 

@@ -59,7 +59,11 @@ export function servedRoutes(server: FastifyInstance): { method: string; path: s
     stack.length = m[1].length / 4;
     stack.push(m[2]);
     const path = stack.join('');
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) out.push({ method, path });
+    for (const method of (m[3] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean))
+      out.push({ method, path });
   }
   return out;
 }

@@ -24,19 +24,34 @@ const pickupFileTooLarge = () => (overPickupLimit ??= Buffer.alloc(MAX_PICKUP_IM
 /** The hostile uploads for an import route (by path), or null for any other route. */
 export function uploadArb(route: FuzzRoute): fc.Arbitrary<Upload> | null {
   if (route.method !== 'POST' || !route.path.endsWith('/import')) return null;
-  const asJson = (format: 'xlsx') => (b: ReturnType<typeof theBombs>[number]): Upload => ({
-    kind: `${b.label} as ${format} in JSON`, payload: JSON.stringify({ format, content: b.base64 }), contentType: 'application/json', refusal: `a zip bomb (${b.label})`,
-  });
-  const asBody = (contentType: string) => (b: ReturnType<typeof theBombs>[number]): Upload => ({
-    kind: `${b.label} as a ${contentType} body`, payload: b.file, contentType, refusal: `a zip bomb (${b.label}) sent as ${contentType}`,
-  });
+  const asJson =
+    (format: 'xlsx') =>
+    (b: ReturnType<typeof theBombs>[number]): Upload => ({
+      kind: `${b.label} as ${format} in JSON`,
+      payload: JSON.stringify({ format, content: b.base64 }),
+      contentType: 'application/json',
+      refusal: `a zip bomb (${b.label})`,
+    });
+  const asBody =
+    (contentType: string) =>
+    (b: ReturnType<typeof theBombs>[number]): Upload => ({
+      kind: `${b.label} as a ${contentType} body`,
+      payload: b.file,
+      contentType,
+      refusal: `a zip bomb (${b.label}) sent as ${contentType}`,
+    });
   const bombArb = (...ways: ((b: ReturnType<typeof theBombs>[number]) => Upload)[]) =>
     fc.tuple(fc.nat(), fc.constantFrom(...ways)).map(([i, way]) => way(theBombs()[i % theBombs().length]));
   switch (route.path) {
     case '/api/v1/carrier-volumes/import':
       return fc.oneof(
         { weight: 4, arbitrary: bombArb(asJson('xlsx'), asBody(XLSX), asBody('text/csv')) },
-        { weight: 1, arbitrary: fc.constantFrom(XLSX, 'text/csv').map((type) => ({ kind: `a ${type} body past 2 MB`, payload: Buffer.alloc(BODY_LIMIT + 1, 'a'), contentType: type, refusal: 'body too large' })) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .constantFrom(XLSX, 'text/csv')
+            .map((type) => ({ kind: `a ${type} body past 2 MB`, payload: Buffer.alloc(BODY_LIMIT + 1, 'a'), contentType: type, refusal: 'body too large' })),
+        },
       );
     case '/api/v1/villages/import':
     case '/api/v1/service-points/import':
@@ -44,7 +59,12 @@ export function uploadArb(route: FuzzRoute): fc.Arbitrary<Upload> | null {
     case '/api/v1/pickups/import':
       return fc.oneof(
         { weight: 4, arbitrary: bombArb(asBody('text/csv')) },
-        { weight: 1, arbitrary: fc.constant(null).map(() => ({ kind: 'a CSV body past 50 MB', payload: pickupFileTooLarge(), contentType: 'text/csv', refusal: 'body too large' })) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .constant(null)
+            .map(() => ({ kind: 'a CSV body past 50 MB', payload: pickupFileTooLarge(), contentType: 'text/csv', refusal: 'body too large' })),
+        },
       );
     default:
       return null;

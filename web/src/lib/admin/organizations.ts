@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import {
-  CooperativeInput, CooperativeList, CooperativeView, StorageFacilityInput, StorageFacilityList, StorageFacilityView,
+  CooperativeInput,
+  CooperativeList,
+  CooperativeView,
+  StorageFacilityInput,
+  StorageFacilityList,
+  StorageFacilityView,
 } from '$contracts/organizations.ts';
 import { api } from '$lib/api/client.ts';
 import { parseNumber } from '$rules/parse-number.ts';

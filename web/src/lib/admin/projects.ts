@@ -40,7 +40,11 @@ const years = (startsOn: string, endsOn: string, dash: string) =>
 
 /** "yanya-cherry-2026": the town's pinyin (its English name without "Town"), the product, the years. */
 export function suggestCode(town: TownView, product: ProductView, startsOn: string, endsOn: string): string {
-  const place = town.nameEn.replace(/\s+(Town|Subdistrict)$/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const place = town.nameEn
+    .replace(/\s+(Town|Subdistrict)$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   const code = `${place}-${product.code}-${years(startsOn, endsOn, '-')}`.replace(/[^a-z0-9-]/g, '');
   return /^[a-z0-9]/.test(code) ? code.slice(0, 64) : `t-${code}`.slice(0, 64);
 }

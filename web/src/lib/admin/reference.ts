@@ -8,7 +8,11 @@ export const loadCarriers = async () => (await api('/carriers', CarrierList)).it
 export const loadProducts = async () => (await api('/products', ProductList)).items;
 
 /** A code's display name from a reference list, or the code itself while the list is loading. */
-export function nameOf(list: readonly { code: string; name: string; nameEn?: string | null }[], code: string | null, name: (x: { name: string; nameEn?: string | null }) => string): string {
+export function nameOf(
+  list: readonly { code: string; name: string; nameEn?: string | null }[],
+  code: string | null,
+  name: (x: { name: string; nameEn?: string | null }) => string,
+): string {
   if (code === null) return '';
   const item = list.find((x) => x.code === code);
   return item ? name(item) : code;

@@ -77,7 +77,17 @@ export function townRows(project: ProjectView, progress: ProgressView, towns: re
     const c = counted.get(code) ?? { counted: 0, confirmed: 0, provisional: 0 };
     const expectedToDate = paces.get(code)?.expectedToDate ?? 0;
     const pct = percentOfPace(c.counted, expectedToDate);
-    return { code, town: byCode.get(code), counted: c.counted, confirmed: c.confirmed, provisional: c.provisional, expectedToDate, percentOfPace: pct, flag: flagFor(pct), rank: 0 };
+    return {
+      code,
+      town: byCode.get(code),
+      counted: c.counted,
+      confirmed: c.confirmed,
+      provisional: c.provisional,
+      expectedToDate,
+      percentOfPace: pct,
+      flag: flagFor(pct),
+      rank: 0,
+    };
   });
   rows.sort((a, b) => (b.percentOfPace ?? -1) - (a.percentOfPace ?? -1) || b.counted - a.counted);
   rows.forEach((r, i) => (r.rank = i + 1));
@@ -91,7 +101,14 @@ export function carrierRows(progress: ProgressView, carriers: readonly CarrierVi
   const total = progress.byCarrier.reduce((sum, c) => sum + c.counted, 0);
   return progress.byCarrier
     .filter((c) => c.counted > 0)
-    .map((c) => ({ code: c.carrierCode, carrier: byCode.get(c.carrierCode), counted: c.counted, confirmed: c.confirmed, provisional: c.provisional, share: total > 0 ? (c.counted / total) * 100 : 0 }))
+    .map((c) => ({
+      code: c.carrierCode,
+      carrier: byCode.get(c.carrierCode),
+      counted: c.counted,
+      confirmed: c.confirmed,
+      provisional: c.provisional,
+      share: total > 0 ? (c.counted / total) * 100 : 0,
+    }))
     .sort((a, b) => b.counted - a.counted);
 }
 

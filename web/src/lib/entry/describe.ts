@@ -1,5 +1,9 @@
 /** aria-invalid and aria-describedby for a control rendered inside <Field id=…>. */
-export function describe(id: string, errors: readonly string[] = [], hint = false): { 'aria-invalid': 'true' | undefined; 'aria-describedby': string | undefined } {
+export function describe(
+  id: string,
+  errors: readonly string[] = [],
+  hint = false,
+): { 'aria-invalid': 'true' | undefined; 'aria-describedby': string | undefined } {
   const ids = [...(hint ? [`${id}-hint`] : []), ...errors.map((_, i) => `${id}-err-${i}`)];
   return { 'aria-invalid': errors.length ? 'true' : undefined, 'aria-describedby': ids.join(' ') || undefined };
 }

@@ -57,15 +57,18 @@ export class EntryReference {
         api('/stock', StockList, QUIET),
       ]);
       this.sessionEnded = false;
-      this.#set({
-        savedAt: new Date().toISOString(),
-        towns: towns.items,
-        carriers: carriers.items,
-        products: products.items,
-        cooperatives: cooperatives.items,
-        facilities: facilities.items,
-        stock: stock.items,
-      }, 'network');
+      this.#set(
+        {
+          savedAt: new Date().toISOString(),
+          towns: towns.items,
+          carriers: carriers.items,
+          products: products.items,
+          cooperatives: cooperatives.items,
+          facilities: facilities.items,
+          stock: stock.items,
+        },
+        'network',
+      );
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) this.sessionEnded = true;
       // The copy kept here will do; without one there is nothing to enter with.
@@ -96,8 +99,7 @@ export class EntryReference {
   product = (code: string | null | undefined) => this.products.find((p) => p.code === code);
   cooperative = (id: string | null | undefined) => this.cooperatives.find((c) => c.id === id);
   facility = (id: string | null | undefined) => this.facilities.find((f) => f.id === id);
-  stockOf = (facilityId: string, productCode: string) =>
-    this.stock.find((s) => s.facilityId === facilityId && s.productCode === productCode)?.weightKg ?? 0;
+  stockOf = (facilityId: string, productCode: string) => this.stock.find((s) => s.facilityId === facilityId && s.productCode === productCode)?.weightKg ?? 0;
 
   #set(data: Cached, source: 'network' | 'cache'): void {
     this.towns = data.towns;

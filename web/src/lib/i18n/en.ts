@@ -148,7 +148,7 @@ export const en: Record<CoreKey, string> = {
   'coverage.rateWithProxyHeader': 'Rate incl. proxies',
   'coverage.belowTarget': 'Below target',
   'coverage.notEntered': 'Coverage data has not been entered yet',
-  'coverage.notEnteredBody': 'Once the county\'s administrative villages and service points are entered, coverage shows here (reference count: {n} villages).',
+  'coverage.notEnteredBody': "Once the county's administrative villages and service points are entered, coverage shows here (reference count: {n} villages).",
   'coverage.townNotEntered': 'not entered',
   'coverage.partial': '{n} towns have no villages on record and are counted by their reference village count.',
   'coverage.failed': 'Could not load coverage.',
@@ -223,5 +223,4 @@ export const en: Record<CoreKey, string> = {
 
   'stub.title': 'Coming soon',
   'stub.body': 'This part of the web app comes in a later release; until then, use the API.',
-
 };

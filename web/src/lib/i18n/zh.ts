@@ -230,7 +230,6 @@ export const zh = {
 
   'stub.title': '即将上线',
   'stub.body': '此功能将在后续版本中提供；在此之前可通过 API 完成。',
-
 } as const satisfies Record<string, string>;
 
 /** Keys every page has. */

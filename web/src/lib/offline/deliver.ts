@@ -101,7 +101,9 @@ export async function deliverPickups(records: Extract<OutboxRecord, { kind: 'pic
       const reason = retryReasonOf(error);
       // The whole batch refused (403 for the role, say): every item carries the reason.
       for (const record of chunk)
-        out.push(reason ? { id: record.id, outcome: 'retry', reason } : { id: record.id, outcome: 'rejected', rejection: rejectionOf(error as ApiError, 'items.') });
+        out.push(
+          reason ? { id: record.id, outcome: 'retry', reason } : { id: record.id, outcome: 'rejected', rejection: rejectionOf(error as ApiError, 'items.') },
+        );
       // Nothing after a failed chunk goes out of turn.
       if (reason) {
         for (const record of records.slice(start + MAX_PICKUP_BATCH)) out.push({ id: record.id, outcome: 'retry', reason });

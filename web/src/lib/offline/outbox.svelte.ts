@@ -125,23 +125,25 @@ export class Outbox {
     // An id already saved is not saved again: a double submit must not replace what may
     // already be on its way with other content.
     const known = new Set(this.records.map((r) => r.id));
-    const records = bodies.filter((body) => !known.has(body.id)).map(
-      (body, position) =>
-        ({
-          id: body.id,
-          kind,
-          body,
-          owner: this.#opts.owner,
-          status: 'pending',
-          queuedAt,
-          position,
-          attempts: 0,
-          lastAttemptAt: null,
-          sentAt: null,
-          duplicate: false,
-          rejection: null,
-        }) as OutboxRecord,
-    );
+    const records = bodies
+      .filter((body) => !known.has(body.id))
+      .map(
+        (body, position) =>
+          ({
+            id: body.id,
+            kind,
+            body,
+            owner: this.#opts.owner,
+            status: 'pending',
+            queuedAt,
+            position,
+            attempts: 0,
+            lastAttemptAt: null,
+            sentAt: null,
+            duplicate: false,
+            rejection: null,
+          }) as OutboxRecord,
+      );
     await this.#opts.store.put(...records);
     this.records = [...records, ...this.records].sort(newestFirst);
     this.#announce();

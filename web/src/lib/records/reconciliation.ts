@@ -26,7 +26,10 @@ export function sortCells(cells: readonly Cell[], order: Order): Cell[] {
   const sign = order === 'desc' ? -1 : 1;
   return [...cells].sort(
     (a, b) =>
-      sign * (a.difference - b.difference) || b.date.localeCompare(a.date) || a.townCode.localeCompare(b.townCode) || a.carrierCode.localeCompare(b.carrierCode),
+      sign * (a.difference - b.difference) ||
+      b.date.localeCompare(a.date) ||
+      a.townCode.localeCompare(b.townCode) ||
+      a.carrierCode.localeCompare(b.carrierCode),
   );
 }
 

@@ -1,7 +1,13 @@
 import { CarrierVolumeDay } from '$contracts/carrier-import.ts';
 import {
-  PackagingRunPage, PackagingRunVoidResult, PickupPage, PickupVoidResult, StorageMovementPage, StorageMovementVoidResult,
-  type PackagingRunRecord, type StorageMovementRecord,
+  PackagingRunPage,
+  PackagingRunVoidResult,
+  PickupPage,
+  PickupVoidResult,
+  StorageMovementPage,
+  StorageMovementVoidResult,
+  type PackagingRunRecord,
+  type StorageMovementRecord,
 } from '$contracts/records.ts';
 import type { PickupView } from '$contracts/ledger.ts';
 import { api } from '$lib/api/client.ts';
@@ -43,6 +49,10 @@ export async function voidRecord(tab: ListTab, id: string, reason: string): Prom
   return { voided: r.voided, record: r.movement };
 }
 
-export function fetchCarrierDay(f: Filters, project: { productCode: string; townCode: string | null } | undefined, signal?: AbortSignal): Promise<CarrierVolumeDay> {
+export function fetchCarrierDay(
+  f: Filters,
+  project: { productCode: string; townCode: string | null } | undefined,
+  signal?: AbortSignal,
+): Promise<CarrierVolumeDay> {
   return api(`/carrier-volumes?${carrierQuery(f, project)}`, CarrierVolumeDay, { signal });
 }

@@ -170,9 +170,14 @@ export class VolumeGrid {
           const before = cells.get(key);
           const v = r.volume;
           cells.set(key, {
-            carrierCode: v.carrierCode, townCode: v.townCode, productCode: v.productCode, date: v.date,
-            reportedParcels: v.parcels, revision: v.revision,
-            reportedAt: v.changed ? new Date(appNow()).toISOString() : (before?.reportedAt ?? null), reportedBy: before?.reportedBy ?? null,
+            carrierCode: v.carrierCode,
+            townCode: v.townCode,
+            productCode: v.productCode,
+            date: v.date,
+            reportedParcels: v.parcels,
+            revision: v.revision,
+            reportedAt: v.changed ? new Date(appNow()).toISOString() : (before?.reportedAt ?? null),
+            reportedBy: before?.reportedBy ?? null,
             loggedParcels: before?.loggedParcels ?? 0,
           });
           this.values[key] = String(v.parcels);

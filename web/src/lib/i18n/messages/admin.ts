@@ -317,7 +317,8 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   'admin.users.disable': 'Disable',
   'admin.users.disableFor': 'Disable {name}',
   'admin.users.disableTitle': 'Disable {name}?',
-  'admin.users.disableBody': 'The account is logged out everywhere at once and can no longer log in; what it recorded stays. You can enable it again at any time.',
+  'admin.users.disableBody':
+    'The account is logged out everywhere at once and can no longer log in; what it recorded stays. You can enable it again at any time.',
   'admin.users.disabledStatus': '{username} disabled.',
   'admin.users.enable': 'Enable',
   'admin.users.enableFor': 'Enable {name}',
@@ -340,7 +341,8 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   'admin.tokens.onceHint': 'The token is shown once, right after it is issued: have the receiving system’s administrator ready.',
   'admin.tokens.create': 'Issue token',
   'admin.tokens.secretTitle': 'Token “{name}” issued',
-  'admin.tokens.secretWarning': 'Copy it now and keep it safe. It is shown this once only: nobody can see it again after you close this. If it is lost, revoke it and issue a new one.',
+  'admin.tokens.secretWarning':
+    'Copy it now and keep it safe. It is shown this once only: nobody can see it again after you close this. If it is lost, revoke it and issue a new one.',
   'admin.tokens.secretLabel': 'Token',
   'admin.tokens.copy': 'Copy',
   'admin.tokens.copied': 'Copied to the clipboard.',

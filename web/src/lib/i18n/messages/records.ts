@@ -85,7 +85,8 @@ export const recordsZh = {
   'records.filterInvalid': '筛选条件有误：{detail}',
 
   'records.recon.title': '对账',
-  'records.recon.intro': '以下单元（日期 × 镇 × 承运商）中，合作社登记的揽收件数多于承运商上报的件数。统计以承运商上报为准，差额需要核实：可能是重复录入、录错承运商或承运商漏报。',
+  'records.recon.intro':
+    '以下单元（日期 × 镇 × 承运商）中，合作社登记的揽收件数多于承运商上报的件数。统计以承运商上报为准，差额需要核实：可能是重复录入、录错承运商或承运商漏报。',
   'records.recon.project': '项目',
   'records.recon.summary': '共 {n} 个单元待核实，差额合计 {total} 件',
   'records.recon.none': '该项目没有待对账的单元。',

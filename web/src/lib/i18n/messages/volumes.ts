@@ -43,7 +43,8 @@ export const volumesZh = {
   'volumes.upload.reading': '正在检查 {name}…',
   'volumes.upload.previewTitle': '预览：{name}',
   'volumes.upload.notWritten': '尚未写入。',
-  'volumes.upload.summary': '共 {rows} 行：有效 {cells} 格（新增 {new}、修改 {changed}、未变 {unchanged}），跳过 {skipped} 行，有错误 {invalid} 行；合计 {parcels}。',
+  'volumes.upload.summary':
+    '共 {rows} 行：有效 {cells} 格（新增 {new}、修改 {changed}、未变 {unchanged}），跳过 {skipped} 行，有错误 {invalid} 行；合计 {parcels}。',
   'volumes.upload.hasErrors': '{n} 处错误：请修改文件后重新上传。修改前不能写入，也未写入任何数据。',
   'volumes.upload.headerErrors': '表头有问题',
   'volumes.upload.nothingToWrite': '文件中没有可写入的数字。',
@@ -116,7 +117,8 @@ export const volumesEn: Record<keyof typeof volumesZh, string> = {
   'volumes.grid.total': 'Total',
   'volumes.grid.cellLabel': '{town} {product} parcels',
   'volumes.grid.logged': 'Co-ops {n}',
-  'volumes.grid.keysHint': 'Tab, Enter or the arrow keys move between cells; Ctrl+Enter saves. A reported figure can be corrected, not cleared (enter 0 for none).',
+  'volumes.grid.keysHint':
+    'Tab, Enter or the arrow keys move between cells; Ctrl+Enter saves. A reported figure can be corrected, not cleared (enter 0 for none).',
   'volumes.grid.pickCarrier': 'Choose a carrier first.',
   'volumes.grid.loading': 'Loading the reported figures…',
   'volumes.grid.loadFailed': 'Could not load the reported figures.',
@@ -142,7 +144,8 @@ export const volumesEn: Record<keyof typeof volumesZh, string> = {
   'volumes.upload.reading': 'Checking {name}…',
   'volumes.upload.previewTitle': 'Preview: {name}',
   'volumes.upload.notWritten': 'Nothing written yet.',
-  'volumes.upload.summary': '{rows} rows: {cells} valid cells ({new} new, {changed} changed, {unchanged} unchanged), {skipped} skipped, {invalid} with errors; {parcels} in all.',
+  'volumes.upload.summary':
+    '{rows} rows: {cells} valid cells ({new} new, {changed} changed, {unchanged} unchanged), {skipped} skipped, {invalid} with errors; {parcels} in all.',
   'volumes.upload.hasErrors': '{n} errors: correct the file and upload it again. It cannot be written until then, and nothing has been written.',
   'volumes.upload.headerErrors': 'Problems with the header',
   'volumes.upload.nothingToWrite': 'The file holds no figures to write.',
