@@ -104,7 +104,7 @@ export async function logout({ ctx }: { ctx: Ctx }): Promise<void> {
   await withTransaction(ctx, async (tx) => {
     await tx
       .update(sessions)
-      .set({ revokedAt: sql`now()` })
+      .set({ revokedAt: appNow(ctx) })
       .where(eq(sessions.id, id));
     await writeAudit(tx, ctx, { action: 'auth.logout', targetType: 'session', targetId: id });
   });

@@ -4,6 +4,7 @@ import { PasswordResetInput, type UserView } from '../../contracts/accounts.ts';
 import { IdParams } from '../../contracts/common.ts';
 import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
+import { appNow } from '../clock-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { withTransaction } from '../transaction.ts';
@@ -24,14 +25,14 @@ export async function setUserDisabled({ ctx, id, disabled }: { ctx: Ctx; id: str
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx
       .update(users)
-      .set({ disabledAt: disabled ? sql`coalesce(${users.disabledAt}, now())` : null })
+      .set({ disabledAt: disabled ? sql`coalesce(${users.disabledAt}, ${appNow(ctx)})` : null })
       .where(eq(users.id, id))
       .returning();
     if (!row) throw DomainError.notFound(`User ${id}`);
     if (disabled)
       await tx
         .update(sessions)
-        .set({ revokedAt: sql`now()` })
+        .set({ revokedAt: appNow(ctx) })
         .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
     await writeAudit(tx, ctx, { action: disabled ? 'user.disable' : 'user.enable', targetType: 'user', targetId: id });
     return toUserView(row);
@@ -47,13 +48,13 @@ export async function resetPassword({ ctx, id, input }: { ctx: Ctx; id: string; 
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx
       .update(users)
-      .set({ passwordHash, passwordChangedAt: sql`now()` })
+      .set({ passwordHash, passwordChangedAt: appNow(ctx) })
       .where(eq(users.id, id))
       .returning();
     if (!row) throw DomainError.notFound(`User ${id}`);
     await tx
       .update(sessions)
-      .set({ revokedAt: sql`now()` })
+      .set({ revokedAt: appNow(ctx) })
       .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
     await writeAudit(tx, ctx, { action: 'user.reset-password', targetType: 'user', targetId: id });
     return toUserView(row);

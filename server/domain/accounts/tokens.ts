@@ -5,6 +5,7 @@ import { TokenInput, type TokenView } from '../../contracts/accounts.ts';
 import { IdParams } from '../../contracts/common.ts';
 import { requireAccess } from '../access.ts';
 import { writeAudit } from '../audit/audit-sql.ts';
+import { appNow } from '../clock-sql.ts';
 import type { Ctx } from '../context.ts';
 import { DomainError, parseInput } from '../errors.ts';
 import { withTransaction } from '../transaction.ts';
@@ -43,7 +44,7 @@ export async function revokeToken({ ctx, id }: { ctx: Ctx; id: string }): Promis
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx
       .update(apiTokens)
-      .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, now())` })
+      .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, ${appNow(ctx)})` })
       .where(eq(apiTokens.id, id))
       .returning();
     if (!row) throw DomainError.notFound(`Token ${id}`);
